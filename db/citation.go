@@ -1,0 +1,93 @@
+package db
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"diplomacy-timeline/model"
+)
+
+// citingColumns maps the node types that can cite sources to their citations column.
+var citingColumns = map[string]string{
+	model.TypePlatform:   "platform_id",
+	model.TypeSession:    "session_id",
+	model.TypeInitiative: "initiative_id",
+	model.TypeStatement:  "statement_id",
+}
+
+// CitationsBy returns the citations of each record of the citing type typ, oldest first.
+func (s *Store) CitationsBy(ctx context.Context, typ string, ids []int64) (map[int64][]*model.Citation, error) {
+	col, ok := citingColumns[typ]
+	if !ok {
+		return nil, fmt.Errorf("citations: %s cannot cite sources", typ)
+	}
+	rows, err := whereIn[model.Citation](ctx, s.gdb, col, ids, "id")
+	return groupBy(rows, func(c *model.Citation) int64 {
+		switch typ {
+		case model.TypePlatform:
+			return *c.PlatformID
+		case model.TypeSession:
+			return *c.SessionID
+		case model.TypeInitiative:
+			return *c.InitiativeID
+		}
+		return *c.StatementID
+	}), err
+}
+
+// CiteSource records that the subject (a platform, session, initiative or statement)
+// cites the source; citing again updates the excerpt.
+func (s *Store) CiteSource(ctx context.Context, subjectID, sourceID string, excerpt *string) (*model.Source, error) {
+	var src *model.Source
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		g, err := model.DecodeID(subjectID)
+		if err != nil {
+			return &model.Error{Code: model.EINVALID, Field: "subjectId", Message: err.(*model.Error).Message}
+		}
+		if _, ok := citingColumns[g.Type]; !ok {
+			return model.FieldErrorf("subjectId", "a %s cannot cite sources; cite from a Platform, Session, Initiative or Statement", g.Type)
+		}
+		subject, err := ref(ctx, tx, "subjectId", g.Type, subjectID)
+		if err != nil {
+			return err
+		}
+		if src, err = load[model.Source](ctx, tx, model.TypeSource, sourceID); err != nil {
+			if model.ErrorCode(err) != model.EINTERNAL {
+				err.(*model.Error).Field = "sourceId"
+			}
+			return err
+		}
+		return cite(ctx, tx, g.Type, subject, src.ID, excerpt)
+	})
+	return src, err
+}
+
+func cite(ctx context.Context, tx *gorm.DB, typ string, subject, source int64, excerpt *string) error {
+	if err := model.OptionalText("excerpt", excerpt, 20000); err != nil {
+		return err
+	}
+	col := citingColumns[typ]
+	c := model.Citation{SourceID: source, Excerpt: excerpt}
+	res := tx.WithContext(ctx).Where("source_id = ? AND "+col+" = ?", source, subject).Limit(1).Find(&c)
+	if res.Error != nil {
+		return fmt.Errorf("cite: %w", res.Error)
+	}
+	c.Excerpt = excerpt
+	switch typ {
+	case model.TypePlatform:
+		c.PlatformID = &subject
+	case model.TypeSession:
+		c.SessionID = &subject
+	case model.TypeInitiative:
+		c.InitiativeID = &subject
+	default:
+		c.StatementID = &subject
+	}
+	if err := tx.WithContext(ctx).Save(&c).Error; err != nil {
+		return fmt.Errorf("cite: %w", err)
+	}
+	return nil
+}
+
