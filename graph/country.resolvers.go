@@ -8,15 +8,19 @@ package graph
 import (
 	"context"
 	"diplomacy-timeline/model"
-	"fmt"
 )
 
 // Country is the resolver for the country field.
 func (r *queryResolver) Country(ctx context.Context, code string) (*model.Country, error) {
-	panic(fmt.Errorf("not implemented: Country - country"))
+	return orNull(r.Store.Country(ctx, code))
 }
 
 // Countries is the resolver for the countries field.
 func (r *queryResolver) Countries(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.CountryFilter, orderBy *model.CountryOrder) (*model.CountryConnection, error) {
-	panic(fmt.Errorf("not implemented: Countries - countries"))
+	c, err := r.Store.Countries(ctx, filter, orderBy, page(ctx, first, after, last, before))
+	if err != nil {
+		return nil, err
+	}
+	return &model.CountryConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
+		Edges: edges(c, func(cur string, n *model.Country) *model.CountryEdge { return &model.CountryEdge{Cursor: cur, Node: n} })}, nil
 }

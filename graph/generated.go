@@ -360,7 +360,7 @@ type InitiativeResolver interface {
 
 	ProposedBy(ctx context.Context, obj *model.Initiative) (*model.Official, error)
 	Country(ctx context.Context, obj *model.Initiative) (*model.Country, error)
-
+	Location(ctx context.Context, obj *model.Initiative) (*model.Location, error)
 	Platform(ctx context.Context, obj *model.Initiative) (*model.Platform, error)
 	Sessions(ctx context.Context, obj *model.Initiative) ([]*model.Session, error)
 	Topics(ctx context.Context, obj *model.Initiative) ([]*model.Topic, error)
@@ -452,6 +452,7 @@ type SessionResolver interface {
 	Parent(ctx context.Context, obj *model.Session) (*model.Session, error)
 	Children(ctx context.Context, obj *model.Session) ([]*model.Session, error)
 
+	Location(ctx context.Context, obj *model.Session) (*model.Location, error)
 	HostCountry(ctx context.Context, obj *model.Session) (*model.Country, error)
 	SubjectCountries(ctx context.Context, obj *model.Session) ([]*model.Country, error)
 	Topics(ctx context.Context, obj *model.Session) ([]*model.Topic, error)
@@ -4690,11 +4691,11 @@ func (ec *executionContext) _Initiative_location(ctx context.Context, field grap
 			return ec.fieldContext_Initiative_location(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Location, nil
+			return ec.Resolvers.Initiative().Location(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Location) graphql.Marshaler {
-			return ec.marshalOLocation2diplomacyᚑtimelineᚋmodelᚐLocation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Location) graphql.Marshaler {
+			return ec.marshalOLocation2ᚖdiplomacyᚑtimelineᚋmodelᚐLocation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -4704,8 +4705,8 @@ func (ec *executionContext) fieldContext_Initiative_location(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "Initiative",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Location(ctx, field)
 		},
@@ -9010,11 +9011,11 @@ func (ec *executionContext) _Session_location(ctx context.Context, field graphql
 			return ec.fieldContext_Session_location(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Location, nil
+			return ec.Resolvers.Session().Location(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Location) graphql.Marshaler {
-			return ec.marshalOLocation2diplomacyᚑtimelineᚋmodelᚐLocation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Location) graphql.Marshaler {
+			return ec.marshalOLocation2ᚖdiplomacyᚑtimelineᚋmodelᚐLocation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9024,8 +9025,8 @@ func (ec *executionContext) fieldContext_Session_location(_ context.Context, fie
 	fc = &graphql.FieldContext{
 		Object:     "Session",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Location(ctx, field)
 		},
@@ -14012,10 +14013,11 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 					return ec._Initiative_country(ctx, field, obj)
 				})
 		case "location":
-			out.Values[i] = ec._Initiative_location(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Initiative_location(ctx, field, obj)
+				})
 		case "platform":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -15251,10 +15253,11 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "location":
-			out.Values[i] = ec._Session_location(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Session_location(ctx, field, obj)
+				})
 		case "hostCountry":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -17499,8 +17502,11 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
-func (ec *executionContext) marshalOLocation2diplomacyᚑtimelineᚋmodelᚐLocation(ctx context.Context, sel ast.SelectionSet, v model.Location) graphql.Marshaler {
-	return ec._Location(ctx, sel, &v)
+func (ec *executionContext) marshalOLocation2ᚖdiplomacyᚑtimelineᚋmodelᚐLocation(ctx context.Context, sel ast.SelectionSet, v *model.Location) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Location(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOLocationInput2ᚖdiplomacyᚑtimelineᚋmodelᚐLocationInput(ctx context.Context, v any) (*model.LocationInput, error) {

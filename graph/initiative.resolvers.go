@@ -8,77 +8,91 @@ package graph
 import (
 	"context"
 	"diplomacy-timeline/model"
-	"fmt"
 )
 
 // StatusHistory is the resolver for the statusHistory field.
 func (r *initiativeResolver) StatusHistory(ctx context.Context, obj *model.Initiative) ([]*model.InitiativeStatusChange, error) {
-	panic(fmt.Errorf("not implemented: StatusHistory - statusHistory"))
+	return list(r.loaders(ctx).StatusHistoryByInitiative.Load(ctx, obj.ID))
 }
 
 // ProposedBy is the resolver for the proposedBy field.
 func (r *initiativeResolver) ProposedBy(ctx context.Context, obj *model.Initiative) (*model.Official, error) {
-	panic(fmt.Errorf("not implemented: ProposedBy - proposedBy"))
+	return one(ctx, r.loaders(ctx).Official.Load, obj.ProposedByID)
 }
 
 // Country is the resolver for the country field.
 func (r *initiativeResolver) Country(ctx context.Context, obj *model.Initiative) (*model.Country, error) {
-	panic(fmt.Errorf("not implemented: Country - country"))
+	return one(ctx, r.loaders(ctx).Country.Load, obj.CountryCode)
+}
+
+// Location is the resolver for the location field.
+func (r *initiativeResolver) Location(ctx context.Context, obj *model.Initiative) (*model.Location, error) {
+	if obj.Location.IsZero() {
+		return nil, nil
+	}
+	return &obj.Location, nil
 }
 
 // Platform is the resolver for the platform field.
 func (r *initiativeResolver) Platform(ctx context.Context, obj *model.Initiative) (*model.Platform, error) {
-	panic(fmt.Errorf("not implemented: Platform - platform"))
+	return one(ctx, r.loaders(ctx).Platform.Load, obj.PlatformID)
 }
 
 // Sessions is the resolver for the sessions field.
 func (r *initiativeResolver) Sessions(ctx context.Context, obj *model.Initiative) ([]*model.Session, error) {
-	panic(fmt.Errorf("not implemented: Sessions - sessions"))
+	return list(r.loaders(ctx).SessionsByInitiative.Load(ctx, obj.ID))
 }
 
 // Topics is the resolver for the topics field.
 func (r *initiativeResolver) Topics(ctx context.Context, obj *model.Initiative) ([]*model.Topic, error) {
-	panic(fmt.Errorf("not implemented: Topics - topics"))
+	return list(r.loaders(ctx).TopicsByInitiative.Load(ctx, obj.ID))
 }
 
 // Sources is the resolver for the sources field.
 func (r *initiativeResolver) Sources(ctx context.Context, obj *model.Initiative) ([]*model.Source, error) {
-	panic(fmt.Errorf("not implemented: Sources - sources"))
+	return sourcesOf(ctx, r.Resolver, model.TypeInitiative, obj.ID)
 }
 
 // Citations is the resolver for the citations field.
 func (r *initiativeResolver) Citations(ctx context.Context, obj *model.Initiative) ([]*model.Citation, error) {
-	panic(fmt.Errorf("not implemented: Citations - citations"))
+	return citationsOf(ctx, r.Resolver, model.TypeInitiative, obj.ID)
 }
 
 // CreateInitiative is the resolver for the createInitiative field.
 func (r *mutationResolver) CreateInitiative(ctx context.Context, input model.InitiativeInput) (*model.Initiative, error) {
-	panic(fmt.Errorf("not implemented: CreateInitiative - createInitiative"))
+	return r.Store.CreateInitiative(ctx, input)
 }
 
 // UpdateInitiative is the resolver for the updateInitiative field.
 func (r *mutationResolver) UpdateInitiative(ctx context.Context, id string, input model.InitiativePatch) (*model.Initiative, error) {
-	panic(fmt.Errorf("not implemented: UpdateInitiative - updateInitiative"))
+	return r.Store.UpdateInitiative(ctx, id, input)
 }
 
 // DeleteInitiative is the resolver for the deleteInitiative field.
 func (r *mutationResolver) DeleteInitiative(ctx context.Context, id string) (string, error) {
-	panic(fmt.Errorf("not implemented: DeleteInitiative - deleteInitiative"))
+	return id, r.Store.DeleteInitiative(ctx, id)
 }
 
 // SetInitiativeStatus is the resolver for the setInitiativeStatus field.
 func (r *mutationResolver) SetInitiativeStatus(ctx context.Context, initiativeID string, status model.InitiativeStatus, on model.Date, note *string) (*model.Initiative, error) {
-	panic(fmt.Errorf("not implemented: SetInitiativeStatus - setInitiativeStatus"))
+	return r.Store.SetInitiativeStatus(ctx, initiativeID, status, on, note)
 }
 
 // Initiative is the resolver for the initiative field.
 func (r *queryResolver) Initiative(ctx context.Context, slug string) (*model.Initiative, error) {
-	panic(fmt.Errorf("not implemented: Initiative - initiative"))
+	return orNull(r.Store.Initiative(ctx, slug))
 }
 
 // Initiatives is the resolver for the initiatives field.
 func (r *queryResolver) Initiatives(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.InitiativeFilter, orderBy *model.InitiativeOrder) (*model.InitiativeConnection, error) {
-	panic(fmt.Errorf("not implemented: Initiatives - initiatives"))
+	c, err := r.Store.Initiatives(ctx, filter, orderBy, page(ctx, first, after, last, before))
+	if err != nil {
+		return nil, err
+	}
+	return &model.InitiativeConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
+		Edges: edges(c, func(cur string, n *model.Initiative) *model.InitiativeEdge {
+			return &model.InitiativeEdge{Cursor: cur, Node: n}
+		})}, nil
 }
 
 // Initiative returns InitiativeResolver implementation.

@@ -7,73 +7,90 @@ package graph
 
 import (
 	"context"
+	"diplomacy-timeline/db"
 	"diplomacy-timeline/model"
-	"fmt"
 )
 
 // CreateOfficial is the resolver for the createOfficial field.
 func (r *mutationResolver) CreateOfficial(ctx context.Context, input model.OfficialInput) (*model.Official, error) {
-	panic(fmt.Errorf("not implemented: CreateOfficial - createOfficial"))
+	return r.Store.CreateOfficial(ctx, input)
 }
 
 // UpdateOfficial is the resolver for the updateOfficial field.
 func (r *mutationResolver) UpdateOfficial(ctx context.Context, id string, input model.OfficialPatch) (*model.Official, error) {
-	panic(fmt.Errorf("not implemented: UpdateOfficial - updateOfficial"))
+	return r.Store.UpdateOfficial(ctx, id, input)
 }
 
 // DeleteOfficial is the resolver for the deleteOfficial field.
 func (r *mutationResolver) DeleteOfficial(ctx context.Context, id string) (string, error) {
-	panic(fmt.Errorf("not implemented: DeleteOfficial - deleteOfficial"))
+	return id, r.Store.DeleteOfficial(ctx, id)
 }
 
 // AddPosition is the resolver for the addPosition field.
 func (r *mutationResolver) AddPosition(ctx context.Context, officialID string, title string, organization *string, countryCode *string, start *model.Date, end *model.Date) (*model.Official, error) {
-	panic(fmt.Errorf("not implemented: AddPosition - addPosition"))
+	return r.Store.AddPosition(ctx, officialID, title, organization, countryCode, start, end)
 }
 
 // Country is the resolver for the country field.
 func (r *officialResolver) Country(ctx context.Context, obj *model.Official) (*model.Country, error) {
-	panic(fmt.Errorf("not implemented: Country - country"))
+	return one(ctx, r.loaders(ctx).Country.Load, obj.CountryCode)
 }
 
 // Positions is the resolver for the positions field.
 func (r *officialResolver) Positions(ctx context.Context, obj *model.Official, on *model.Date) ([]*model.Position, error) {
-	panic(fmt.Errorf("not implemented: Positions - positions"))
+	all, err := r.loaders(ctx).PositionsByOfficial.Load(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Position, 0, len(all))
+	for _, p := range all {
+		if on == nil || p.HeldOn(*on) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 // Sessions is the resolver for the sessions field.
 func (r *officialResolver) Sessions(ctx context.Context, obj *model.Official, first *int, after *string, last *int, before *string, filter *model.SessionFilter, orderBy *model.SessionOrder) (*model.SessionConnection, error) {
-	panic(fmt.Errorf("not implemented: Sessions - sessions"))
+	return sessionConnection(r.Store.Sessions(ctx, db.SessionScope{OfficialID: obj.ID}, filter, orderBy, page(ctx, first, after, last, before)))
 }
 
 // Statements is the resolver for the statements field.
 func (r *officialResolver) Statements(ctx context.Context, obj *model.Official) ([]*model.Statement, error) {
-	panic(fmt.Errorf("not implemented: Statements - statements"))
+	return list(r.loaders(ctx).StatementsByOfficial.Load(ctx, obj.ID))
 }
 
 // Initiatives is the resolver for the initiatives field.
 func (r *officialResolver) Initiatives(ctx context.Context, obj *model.Official) ([]*model.Initiative, error) {
-	panic(fmt.Errorf("not implemented: Initiatives - initiatives"))
+	return list(r.loaders(ctx).InitiativesByProposer.Load(ctx, obj.ID))
 }
 
 // Official is the resolver for the official field.
 func (r *positionResolver) Official(ctx context.Context, obj *model.Position) (*model.Official, error) {
-	panic(fmt.Errorf("not implemented: Official - official"))
+	return must(ctx, r.loaders(ctx).Official.Load, obj.OfficialID)
 }
 
 // Country is the resolver for the country field.
 func (r *positionResolver) Country(ctx context.Context, obj *model.Position) (*model.Country, error) {
-	panic(fmt.Errorf("not implemented: Country - country"))
+	return one(ctx, r.loaders(ctx).Country.Load, obj.CountryCode)
 }
 
 // Official is the resolver for the official field.
 func (r *queryResolver) Official(ctx context.Context, slug string) (*model.Official, error) {
-	panic(fmt.Errorf("not implemented: Official - official"))
+	return orNull(r.Store.Official(ctx, slug))
 }
 
 // Officials is the resolver for the officials field.
 func (r *queryResolver) Officials(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OfficialFilter, orderBy *model.OfficialOrder) (*model.OfficialConnection, error) {
-	panic(fmt.Errorf("not implemented: Officials - officials"))
+	c, err := r.Store.Officials(ctx, filter, orderBy, page(ctx, first, after, last, before))
+	if err != nil {
+		return nil, err
+	}
+	return &model.OfficialConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
+		Edges: edges(c, func(cur string, n *model.Official) *model.OfficialEdge {
+			return &model.OfficialEdge{Cursor: cur, Node: n}
+		})}, nil
 }
 
 // Official returns OfficialResolver implementation.

@@ -7,78 +7,95 @@ package graph
 
 import (
 	"context"
+	"diplomacy-timeline/db"
 	"diplomacy-timeline/model"
-	"fmt"
 )
 
 // CreatePlatform is the resolver for the createPlatform field.
 func (r *mutationResolver) CreatePlatform(ctx context.Context, input model.PlatformInput) (*model.Platform, error) {
-	panic(fmt.Errorf("not implemented: CreatePlatform - createPlatform"))
+	return r.Store.CreatePlatform(ctx, input)
 }
 
 // UpdatePlatform is the resolver for the updatePlatform field.
 func (r *mutationResolver) UpdatePlatform(ctx context.Context, id string, input model.PlatformPatch) (*model.Platform, error) {
-	panic(fmt.Errorf("not implemented: UpdatePlatform - updatePlatform"))
+	return r.Store.UpdatePlatform(ctx, id, input)
 }
 
 // DeletePlatform is the resolver for the deletePlatform field.
 func (r *mutationResolver) DeletePlatform(ctx context.Context, id string) (string, error) {
-	panic(fmt.Errorf("not implemented: DeletePlatform - deletePlatform"))
+	return id, r.Store.DeletePlatform(ctx, id)
 }
 
 // AddPlatformMember is the resolver for the addPlatformMember field.
 func (r *mutationResolver) AddPlatformMember(ctx context.Context, platformID string, countryCode string, role *model.MembershipRole, since *model.Date, until *model.Date) (*model.Platform, error) {
-	panic(fmt.Errorf("not implemented: AddPlatformMember - addPlatformMember"))
+	return r.Store.AddPlatformMember(ctx, platformID, countryCode, role, since, until)
 }
 
 // RemovePlatformMember is the resolver for the removePlatformMember field.
 func (r *mutationResolver) RemovePlatformMember(ctx context.Context, platformID string, countryCode string) (*model.Platform, error) {
-	panic(fmt.Errorf("not implemented: RemovePlatformMember - removePlatformMember"))
+	return r.Store.RemovePlatformMember(ctx, platformID, countryCode)
 }
 
 // Members is the resolver for the members field.
 func (r *platformResolver) Members(ctx context.Context, obj *model.Platform, on *model.Date) ([]*model.PlatformMember, error) {
-	panic(fmt.Errorf("not implemented: Members - members"))
+	all, err := r.loaders(ctx).MembersByPlatform.Load(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.PlatformMember, 0, len(all))
+	for _, m := range all {
+		if on == nil || m.ActiveOn(*on) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 // Sessions is the resolver for the sessions field.
 func (r *platformResolver) Sessions(ctx context.Context, obj *model.Platform, first *int, after *string, last *int, before *string, filter *model.SessionFilter, orderBy *model.SessionOrder) (*model.SessionConnection, error) {
-	panic(fmt.Errorf("not implemented: Sessions - sessions"))
+	return sessionConnection(r.Store.Sessions(ctx, db.SessionScope{PlatformID: obj.ID}, filter, orderBy, page(ctx, first, after, last, before)))
 }
 
 // Initiatives is the resolver for the initiatives field.
 func (r *platformResolver) Initiatives(ctx context.Context, obj *model.Platform) ([]*model.Initiative, error) {
-	panic(fmt.Errorf("not implemented: Initiatives - initiatives"))
+	return list(r.loaders(ctx).InitiativesByPlatform.Load(ctx, obj.ID))
 }
 
 // Sources is the resolver for the sources field.
 func (r *platformResolver) Sources(ctx context.Context, obj *model.Platform) ([]*model.Source, error) {
-	panic(fmt.Errorf("not implemented: Sources - sources"))
+	return sourcesOf(ctx, r.Resolver, model.TypePlatform, obj.ID)
 }
 
 // Citations is the resolver for the citations field.
 func (r *platformResolver) Citations(ctx context.Context, obj *model.Platform) ([]*model.Citation, error) {
-	panic(fmt.Errorf("not implemented: Citations - citations"))
+	return citationsOf(ctx, r.Resolver, model.TypePlatform, obj.ID)
 }
 
 // Platform is the resolver for the platform field.
 func (r *platformMemberResolver) Platform(ctx context.Context, obj *model.PlatformMember) (*model.Platform, error) {
-	panic(fmt.Errorf("not implemented: Platform - platform"))
+	return must(ctx, r.loaders(ctx).Platform.Load, obj.PlatformID)
 }
 
 // Country is the resolver for the country field.
 func (r *platformMemberResolver) Country(ctx context.Context, obj *model.PlatformMember) (*model.Country, error) {
-	panic(fmt.Errorf("not implemented: Country - country"))
+	return must(ctx, r.loaders(ctx).Country.Load, obj.CountryCode)
 }
 
 // Platform is the resolver for the platform field.
 func (r *queryResolver) Platform(ctx context.Context, slug string) (*model.Platform, error) {
-	panic(fmt.Errorf("not implemented: Platform - platform"))
+	return orNull(r.Store.Platform(ctx, slug))
 }
 
 // Platforms is the resolver for the platforms field.
 func (r *queryResolver) Platforms(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.PlatformFilter, orderBy *model.PlatformOrder) (*model.PlatformConnection, error) {
-	panic(fmt.Errorf("not implemented: Platforms - platforms"))
+	c, err := r.Store.Platforms(ctx, filter, orderBy, page(ctx, first, after, last, before))
+	if err != nil {
+		return nil, err
+	}
+	return &model.PlatformConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
+		Edges: edges(c, func(cur string, n *model.Platform) *model.PlatformEdge {
+			return &model.PlatformEdge{Cursor: cur, Node: n}
+		})}, nil
 }
 
 // Platform returns PlatformResolver implementation.

@@ -2,11 +2,15 @@
 // per-request dataloaders and the HTTP/GraphQL middleware.
 package graph
 
-//go:generate go tool gqlgen generate --config ../gqlgen.yml
+import (
+	"context"
 
-import "diplomacy-timeline/db"
+	"diplomacy-timeline/db"
+)
 
 // Resolver is the root resolver; it holds the dependencies every resolver needs.
 type Resolver struct {
 	Store *db.Store
 }
+
+func (r *Resolver) loaders(ctx context.Context) *Loaders { return For(ctx, r.Store) }

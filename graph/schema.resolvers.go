@@ -8,32 +8,35 @@ package graph
 import (
 	"context"
 	"diplomacy-timeline/model"
-	"fmt"
 )
 
 // Source is the resolver for the source field.
 func (r *citationResolver) Source(ctx context.Context, obj *model.Citation) (*model.Source, error) {
-	panic(fmt.Errorf("not implemented: Source - source"))
+	return must(ctx, r.loaders(ctx).Source.Load, obj.SourceID)
 }
 
 // Country is the resolver for the country field.
 func (r *locationResolver) Country(ctx context.Context, obj *model.Location) (*model.Country, error) {
-	panic(fmt.Errorf("not implemented: Country - country"))
+	return one(ctx, r.loaders(ctx).Country.Load, obj.CountryCode)
 }
 
 // CiteSource is the resolver for the citeSource field.
 func (r *mutationResolver) CiteSource(ctx context.Context, subjectID string, sourceID string, excerpt *string) (*model.Source, error) {
-	panic(fmt.Errorf("not implemented: CiteSource - citeSource"))
+	return r.Store.CiteSource(ctx, subjectID, sourceID, excerpt)
 }
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	panic(fmt.Errorf("not implemented: Node - node"))
+	nodes, err := r.loadNodes(ctx, "id", []string{id})
+	if err != nil {
+		return nil, err
+	}
+	return nodes[0], nil
 }
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
-	panic(fmt.Errorf("not implemented: Nodes - nodes"))
+	return r.loadNodes(ctx, "ids", ids)
 }
 
 // Citation returns CitationResolver implementation.

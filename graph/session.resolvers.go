@@ -7,113 +7,121 @@ package graph
 
 import (
 	"context"
+	"diplomacy-timeline/db"
 	"diplomacy-timeline/model"
-	"fmt"
 )
 
 // CreateSession is the resolver for the createSession field.
 func (r *mutationResolver) CreateSession(ctx context.Context, input model.SessionInput) (*model.Session, error) {
-	panic(fmt.Errorf("not implemented: CreateSession - createSession"))
+	return r.Store.CreateSession(ctx, input)
 }
 
 // UpdateSession is the resolver for the updateSession field.
 func (r *mutationResolver) UpdateSession(ctx context.Context, id string, input model.SessionPatch) (*model.Session, error) {
-	panic(fmt.Errorf("not implemented: UpdateSession - updateSession"))
+	return r.Store.UpdateSession(ctx, id, input)
 }
 
 // DeleteSession is the resolver for the deleteSession field.
 func (r *mutationResolver) DeleteSession(ctx context.Context, id string) (string, error) {
-	panic(fmt.Errorf("not implemented: DeleteSession - deleteSession"))
+	return id, r.Store.DeleteSession(ctx, id)
 }
 
 // AddParticipant is the resolver for the addParticipant field.
 func (r *mutationResolver) AddParticipant(ctx context.Context, sessionID string, officialID string, role *string, countryCode *string) (*model.Session, error) {
-	panic(fmt.Errorf("not implemented: AddParticipant - addParticipant"))
+	return r.Store.AddParticipant(ctx, sessionID, officialID, role, countryCode)
 }
 
 // RemoveParticipant is the resolver for the removeParticipant field.
 func (r *mutationResolver) RemoveParticipant(ctx context.Context, sessionID string, officialID string) (*model.Session, error) {
-	panic(fmt.Errorf("not implemented: RemoveParticipant - removeParticipant"))
+	return r.Store.RemoveParticipant(ctx, sessionID, officialID)
 }
 
 // Session is the resolver for the session field.
 func (r *participantResolver) Session(ctx context.Context, obj *model.Participant) (*model.Session, error) {
-	panic(fmt.Errorf("not implemented: Session - session"))
+	return must(ctx, r.loaders(ctx).Session.Load, obj.SessionID)
 }
 
 // Official is the resolver for the official field.
 func (r *participantResolver) Official(ctx context.Context, obj *model.Participant) (*model.Official, error) {
-	panic(fmt.Errorf("not implemented: Official - official"))
+	return must(ctx, r.loaders(ctx).Official.Load, obj.OfficialID)
 }
 
 // Country is the resolver for the country field.
 func (r *participantResolver) Country(ctx context.Context, obj *model.Participant) (*model.Country, error) {
-	panic(fmt.Errorf("not implemented: Country - country"))
+	return one(ctx, r.loaders(ctx).Country.Load, obj.CountryCode)
 }
 
 // Session is the resolver for the session field.
 func (r *queryResolver) Session(ctx context.Context, slug string) (*model.Session, error) {
-	panic(fmt.Errorf("not implemented: Session - session"))
+	return orNull(r.Store.Session(ctx, slug))
 }
 
 // Sessions is the resolver for the sessions field.
 func (r *queryResolver) Sessions(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.SessionFilter, orderBy *model.SessionOrder) (*model.SessionConnection, error) {
-	panic(fmt.Errorf("not implemented: Sessions - sessions"))
+	return sessionConnection(r.Store.Sessions(ctx, db.SessionScope{}, filter, orderBy, page(ctx, first, after, last, before)))
 }
 
 // Platform is the resolver for the platform field.
 func (r *sessionResolver) Platform(ctx context.Context, obj *model.Session) (*model.Platform, error) {
-	panic(fmt.Errorf("not implemented: Platform - platform"))
+	return one(ctx, r.loaders(ctx).Platform.Load, obj.PlatformID)
 }
 
 // Parent is the resolver for the parent field.
 func (r *sessionResolver) Parent(ctx context.Context, obj *model.Session) (*model.Session, error) {
-	panic(fmt.Errorf("not implemented: Parent - parent"))
+	return one(ctx, r.loaders(ctx).Session.Load, obj.ParentID)
 }
 
 // Children is the resolver for the children field.
 func (r *sessionResolver) Children(ctx context.Context, obj *model.Session) ([]*model.Session, error) {
-	panic(fmt.Errorf("not implemented: Children - children"))
+	return list(r.loaders(ctx).ChildrenBySession.Load(ctx, obj.ID))
+}
+
+// Location is the resolver for the location field.
+func (r *sessionResolver) Location(ctx context.Context, obj *model.Session) (*model.Location, error) {
+	if obj.Location.IsZero() {
+		return nil, nil
+	}
+	return &obj.Location, nil
 }
 
 // HostCountry is the resolver for the hostCountry field.
 func (r *sessionResolver) HostCountry(ctx context.Context, obj *model.Session) (*model.Country, error) {
-	panic(fmt.Errorf("not implemented: HostCountry - hostCountry"))
+	return one(ctx, r.loaders(ctx).Country.Load, obj.HostCountryCode)
 }
 
 // SubjectCountries is the resolver for the subjectCountries field.
 func (r *sessionResolver) SubjectCountries(ctx context.Context, obj *model.Session) ([]*model.Country, error) {
-	panic(fmt.Errorf("not implemented: SubjectCountries - subjectCountries"))
+	return list(r.loaders(ctx).SubjectCountriesBySession.Load(ctx, obj.ID))
 }
 
 // Topics is the resolver for the topics field.
 func (r *sessionResolver) Topics(ctx context.Context, obj *model.Session) ([]*model.Topic, error) {
-	panic(fmt.Errorf("not implemented: Topics - topics"))
+	return list(r.loaders(ctx).TopicsBySession.Load(ctx, obj.ID))
 }
 
 // Participants is the resolver for the participants field.
 func (r *sessionResolver) Participants(ctx context.Context, obj *model.Session) ([]*model.Participant, error) {
-	panic(fmt.Errorf("not implemented: Participants - participants"))
+	return list(r.loaders(ctx).ParticipantsBySession.Load(ctx, obj.ID))
 }
 
 // Statements is the resolver for the statements field.
 func (r *sessionResolver) Statements(ctx context.Context, obj *model.Session) ([]*model.Statement, error) {
-	panic(fmt.Errorf("not implemented: Statements - statements"))
+	return list(r.loaders(ctx).StatementsBySession.Load(ctx, obj.ID))
 }
 
 // Initiatives is the resolver for the initiatives field.
 func (r *sessionResolver) Initiatives(ctx context.Context, obj *model.Session) ([]*model.Initiative, error) {
-	panic(fmt.Errorf("not implemented: Initiatives - initiatives"))
+	return list(r.loaders(ctx).InitiativesBySession.Load(ctx, obj.ID))
 }
 
 // Sources is the resolver for the sources field.
 func (r *sessionResolver) Sources(ctx context.Context, obj *model.Session) ([]*model.Source, error) {
-	panic(fmt.Errorf("not implemented: Sources - sources"))
+	return sourcesOf(ctx, r.Resolver, model.TypeSession, obj.ID)
 }
 
 // Citations is the resolver for the citations field.
 func (r *sessionResolver) Citations(ctx context.Context, obj *model.Session) ([]*model.Citation, error) {
-	panic(fmt.Errorf("not implemented: Citations - citations"))
+	return citationsOf(ctx, r.Resolver, model.TypeSession, obj.ID)
 }
 
 // Participant returns ParticipantResolver implementation.

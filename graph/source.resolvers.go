@@ -8,25 +8,29 @@ package graph
 import (
 	"context"
 	"diplomacy-timeline/model"
-	"fmt"
 )
 
 // CreateSource is the resolver for the createSource field.
 func (r *mutationResolver) CreateSource(ctx context.Context, input model.SourceInput) (*model.Source, error) {
-	panic(fmt.Errorf("not implemented: CreateSource - createSource"))
+	return r.Store.CreateSource(ctx, input)
 }
 
 // UpdateSource is the resolver for the updateSource field.
 func (r *mutationResolver) UpdateSource(ctx context.Context, id string, input model.SourcePatch) (*model.Source, error) {
-	panic(fmt.Errorf("not implemented: UpdateSource - updateSource"))
+	return r.Store.UpdateSource(ctx, id, input)
 }
 
 // DeleteSource is the resolver for the deleteSource field.
 func (r *mutationResolver) DeleteSource(ctx context.Context, id string) (string, error) {
-	panic(fmt.Errorf("not implemented: DeleteSource - deleteSource"))
+	return id, r.Store.DeleteSource(ctx, id)
 }
 
 // Sources is the resolver for the sources field.
 func (r *queryResolver) Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.SourceFilter, orderBy *model.SourceOrder) (*model.SourceConnection, error) {
-	panic(fmt.Errorf("not implemented: Sources - sources"))
+	c, err := r.Store.Sources(ctx, filter, orderBy, page(ctx, first, after, last, before))
+	if err != nil {
+		return nil, err
+	}
+	return &model.SourceConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
+		Edges: edges(c, func(cur string, n *model.Source) *model.SourceEdge { return &model.SourceEdge{Cursor: cur, Node: n} })}, nil
 }

@@ -8,47 +8,53 @@ package graph
 import (
 	"context"
 	"diplomacy-timeline/model"
-	"fmt"
 )
 
 // CreateStatement is the resolver for the createStatement field.
 func (r *mutationResolver) CreateStatement(ctx context.Context, input model.StatementInput) (*model.Statement, error) {
-	panic(fmt.Errorf("not implemented: CreateStatement - createStatement"))
+	return r.Store.CreateStatement(ctx, input)
 }
 
 // UpdateStatement is the resolver for the updateStatement field.
 func (r *mutationResolver) UpdateStatement(ctx context.Context, id string, input model.StatementPatch) (*model.Statement, error) {
-	panic(fmt.Errorf("not implemented: UpdateStatement - updateStatement"))
+	return r.Store.UpdateStatement(ctx, id, input)
 }
 
 // DeleteStatement is the resolver for the deleteStatement field.
 func (r *mutationResolver) DeleteStatement(ctx context.Context, id string) (string, error) {
-	panic(fmt.Errorf("not implemented: DeleteStatement - deleteStatement"))
+	return id, r.Store.DeleteStatement(ctx, id)
 }
 
 // Statements is the resolver for the statements field.
 func (r *queryResolver) Statements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.StatementFilter, orderBy *model.StatementOrder) (*model.StatementConnection, error) {
-	panic(fmt.Errorf("not implemented: Statements - statements"))
+	c, err := r.Store.Statements(ctx, filter, orderBy, page(ctx, first, after, last, before))
+	if err != nil {
+		return nil, err
+	}
+	return &model.StatementConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
+		Edges: edges(c, func(cur string, n *model.Statement) *model.StatementEdge {
+			return &model.StatementEdge{Cursor: cur, Node: n}
+		})}, nil
 }
 
 // Official is the resolver for the official field.
 func (r *statementResolver) Official(ctx context.Context, obj *model.Statement) (*model.Official, error) {
-	panic(fmt.Errorf("not implemented: Official - official"))
+	return must(ctx, r.loaders(ctx).Official.Load, obj.OfficialID)
 }
 
 // Session is the resolver for the session field.
 func (r *statementResolver) Session(ctx context.Context, obj *model.Statement) (*model.Session, error) {
-	panic(fmt.Errorf("not implemented: Session - session"))
+	return one(ctx, r.loaders(ctx).Session.Load, obj.SessionID)
 }
 
 // Sources is the resolver for the sources field.
 func (r *statementResolver) Sources(ctx context.Context, obj *model.Statement) ([]*model.Source, error) {
-	panic(fmt.Errorf("not implemented: Sources - sources"))
+	return sourcesOf(ctx, r.Resolver, model.TypeStatement, obj.ID)
 }
 
 // Citations is the resolver for the citations field.
 func (r *statementResolver) Citations(ctx context.Context, obj *model.Statement) ([]*model.Citation, error) {
-	panic(fmt.Errorf("not implemented: Citations - citations"))
+	return citationsOf(ctx, r.Resolver, model.TypeStatement, obj.ID)
 }
 
 // Statement returns StatementResolver implementation.

@@ -7,38 +7,43 @@ package graph
 
 import (
 	"context"
+	"diplomacy-timeline/db"
 	"diplomacy-timeline/model"
-	"fmt"
 )
 
 // CreateTopic is the resolver for the createTopic field.
 func (r *mutationResolver) CreateTopic(ctx context.Context, input model.TopicInput) (*model.Topic, error) {
-	panic(fmt.Errorf("not implemented: CreateTopic - createTopic"))
+	return r.Store.CreateTopic(ctx, input)
 }
 
 // UpdateTopic is the resolver for the updateTopic field.
 func (r *mutationResolver) UpdateTopic(ctx context.Context, id string, input model.TopicPatch) (*model.Topic, error) {
-	panic(fmt.Errorf("not implemented: UpdateTopic - updateTopic"))
+	return r.Store.UpdateTopic(ctx, id, input)
 }
 
 // DeleteTopic is the resolver for the deleteTopic field.
 func (r *mutationResolver) DeleteTopic(ctx context.Context, id string) (string, error) {
-	panic(fmt.Errorf("not implemented: DeleteTopic - deleteTopic"))
+	return id, r.Store.DeleteTopic(ctx, id)
 }
 
 // Topic is the resolver for the topic field.
 func (r *queryResolver) Topic(ctx context.Context, slug string) (*model.Topic, error) {
-	panic(fmt.Errorf("not implemented: Topic - topic"))
+	return orNull(r.Store.Topic(ctx, slug))
 }
 
 // Topics is the resolver for the topics field.
 func (r *queryResolver) Topics(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.TopicFilter, orderBy *model.TopicOrder) (*model.TopicConnection, error) {
-	panic(fmt.Errorf("not implemented: Topics - topics"))
+	c, err := r.Store.Topics(ctx, filter, orderBy, page(ctx, first, after, last, before))
+	if err != nil {
+		return nil, err
+	}
+	return &model.TopicConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
+		Edges: edges(c, func(cur string, n *model.Topic) *model.TopicEdge { return &model.TopicEdge{Cursor: cur, Node: n} })}, nil
 }
 
 // Sessions is the resolver for the sessions field.
 func (r *topicResolver) Sessions(ctx context.Context, obj *model.Topic, first *int, after *string, last *int, before *string, filter *model.SessionFilter, orderBy *model.SessionOrder) (*model.SessionConnection, error) {
-	panic(fmt.Errorf("not implemented: Sessions - sessions"))
+	return sessionConnection(r.Store.Sessions(ctx, db.SessionScope{TopicID: obj.ID}, filter, orderBy, page(ctx, first, after, last, before)))
 }
 
 // Topic returns TopicResolver implementation.
