@@ -90,4 +90,3 @@ func cite(ctx context.Context, tx *gorm.DB, typ string, subject, source int64, e
 	}
 	return nil
 }
-

@@ -195,7 +195,9 @@ func (sd *seeder) session(x *model.Session, subjects []string, topics ...string)
 	sd.do(func() error {
 		return replaceLinks(sd.ctx, sd.tx, "session_subject_countries", "session_id", "country_code", x.ID, subjects)
 	})
-	sd.do(func() error { return replaceLinks(sd.ctx, sd.tx, "session_topics", "session_id", "topic_id", x.ID, keys) })
+	sd.do(func() error {
+		return replaceLinks(sd.ctx, sd.tx, "session_topics", "session_id", "topic_id", x.ID, keys)
+	})
 }
 
 func (sd *seeder) participant(session, official int64, role, country string) {

@@ -1,0 +1,14 @@
+package graph_test
+
+import "testing"
+
+func TestFixtures(t *testing.T) {
+	s := MustOpenServer(t, true)
+	p := s.MustCreatePlatform(t, "p", nil)
+	o := s.MustCreateOfficial(t, "o", map[string]any{"countryCode": "kz"})
+	top := s.MustCreateTopic(t, "t", nil)
+	sess := s.MustCreateSession(t, "s", "2020-05", map[string]any{"platformId": p, "topicIds": []string{top}})
+	s.MustCreateStatement(t, o, "2020-05-01", map[string]any{"sessionId": sess})
+	s.MustCreateInitiative(t, "i", map[string]any{"proposedById": o, "proposedOn": "2019"})
+	s.MustCreateSource(t, "src", nil)
+}
