@@ -40,6 +40,7 @@ func NewGraphQL(store *db.Store, opts Options) *handler.Server {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.AroundOperations(requireTokenForMutations(opts.Token != ""))
+	srv.AroundFields(prefetchRoot)
 	srv.SetErrorPresenter(errorPresenter(log))
 	srv.SetRecoverFunc(recoverFunc(log))
 	return srv

@@ -96,7 +96,7 @@ func loader[K comparable, V any](fetch func(context.Context, []K) (map[K]V, erro
 			values[i] = m[k]
 		}
 		return values, nil
-	}, dataloadgen.WithWait(time.Millisecond), dataloadgen.WithBatchCapacity(500))
+	}, dataloadgen.WithWait(time.Millisecond), dataloadgen.WithBatchCapacity(10000))
 }
 
 type loadersKey struct{}
