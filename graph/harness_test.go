@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -13,6 +14,9 @@ import (
 	"diplomacy-timeline/db"
 	"diplomacy-timeline/graph"
 )
+
+// quietLogger keeps request logs out of test output.
+var quietLogger = slog.New(slog.DiscardHandler)
 
 // testToken is the API token of test servers.
 const testToken = "test-token"
@@ -27,12 +31,15 @@ type Server struct {
 // with the default dataset unless empty, and the token testToken.
 func MustOpenServer(tb testing.TB, empty bool) *Server {
 	tb.Helper()
-	return mustOpenServerWith(tb, empty, graph.Options{Token: testToken})
+	return mustOpenServerWith(tb, empty, graph.Options{Token: testToken, Logger: quietLogger})
 }
 
 func mustOpenServerWith(tb testing.TB, empty bool, opts graph.Options) *Server {
 	tb.Helper()
-	store, err := db.Open(context.Background(), filepath.Join(tb.TempDir(), "test.db"), db.Options{NoDataset: empty})
+	if opts.Logger == nil {
+		opts.Logger = quietLogger
+	}
+	store, err := db.Open(context.Background(), filepath.Join(tb.TempDir(), "test.db"), db.Options{NoDataset: empty, Logger: quietLogger})
 	if err != nil {
 		tb.Fatalf("open database: %v", err)
 	}
