@@ -53,10 +53,7 @@ func (s *Store) CiteSource(ctx context.Context, subjectID, sourceID string, exce
 		if err != nil {
 			return err
 		}
-		if src, err = load[model.Source](ctx, tx, model.TypeSource, sourceID); err != nil {
-			if model.ErrorCode(err) != model.EINTERNAL {
-				err.(*model.Error).Field = "sourceId"
-			}
+		if src, err = load[model.Source](ctx, tx, "sourceId", model.TypeSource, sourceID); err != nil {
 			return err
 		}
 		return cite(ctx, tx, g.Type, subject, src.ID, excerpt)

@@ -129,7 +129,7 @@ func (s *Store) UpdateInitiative(ctx context.Context, id string, patch model.Ini
 	var x *model.Initiative
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if x, err = load[model.Initiative](ctx, tx, model.TypeInitiative, id); err != nil {
+		if x, err = load[model.Initiative](ctx, tx, "id", model.TypeInitiative, id); err != nil {
 			return err
 		}
 		if err := setRequired("slug", patch.Slug, &x.Slug); err != nil {
@@ -214,7 +214,7 @@ func (s *Store) SetInitiativeStatus(ctx context.Context, initiativeID string, st
 	var x *model.Initiative
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if x, err = load[model.Initiative](ctx, tx, model.TypeInitiative, initiativeID); err != nil {
+		if x, err = load[model.Initiative](ctx, tx, "initiativeId", model.TypeInitiative, initiativeID); err != nil {
 			return err
 		}
 		return setStatus(ctx, tx, x, &model.InitiativeStatusChange{InitiativeID: x.ID, Status: status, On: on, Note: note})

@@ -71,7 +71,7 @@ func (s *Store) UpdateOfficial(ctx context.Context, id string, patch model.Offic
 	var x *model.Official
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if x, err = load[model.Official](ctx, tx, model.TypeOfficial, id); err != nil {
+		if x, err = load[model.Official](ctx, tx, "id", model.TypeOfficial, id); err != nil {
 			return err
 		}
 		if err := setRequired("slug", patch.Slug, &x.Slug); err != nil {
@@ -134,7 +134,7 @@ func (s *Store) AddPosition(ctx context.Context, officialID, title string, organ
 	var x *model.Official
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if x, err = load[model.Official](ctx, tx, model.TypeOfficial, officialID); err != nil {
+		if x, err = load[model.Official](ctx, tx, "officialId", model.TypeOfficial, officialID); err != nil {
 			return err
 		}
 		p := &model.Position{OfficialID: x.ID, Title: title, Organization: organization, Start: start, End: end}

@@ -79,7 +79,7 @@ func (s *Store) UpdatePlatform(ctx context.Context, id string, patch model.Platf
 	var p *model.Platform
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if p, err = load[model.Platform](ctx, tx, model.TypePlatform, id); err != nil {
+		if p, err = load[model.Platform](ctx, tx, "id", model.TypePlatform, id); err != nil {
 			return err
 		}
 		for _, e := range []error{
@@ -125,7 +125,7 @@ func (s *Store) AddPlatformMember(ctx context.Context, platformID, countryCode s
 	var p *model.Platform
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if p, err = load[model.Platform](ctx, tx, model.TypePlatform, platformID); err != nil {
+		if p, err = load[model.Platform](ctx, tx, "platformId", model.TypePlatform, platformID); err != nil {
 			return err
 		}
 		code, err := requireCountry(ctx, tx, "countryCode", &countryCode)
@@ -177,7 +177,7 @@ func (s *Store) RemovePlatformMember(ctx context.Context, platformID, countryCod
 	var p *model.Platform
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if p, err = load[model.Platform](ctx, tx, model.TypePlatform, platformID); err != nil {
+		if p, err = load[model.Platform](ctx, tx, "platformId", model.TypePlatform, platformID); err != nil {
 			return err
 		}
 		code, err := model.NormalizeCountryCode("countryCode", countryCode)

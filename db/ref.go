@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -87,13 +88,19 @@ func slugFree(ctx context.Context, tx *gorm.DB, table, slug string, id int64) er
 	return nil
 }
 
-// load fetches the typ record with the global id for an update, or ENOTFOUND.
-func load[T any](ctx context.Context, tx *gorm.DB, typ, id string) (*T, error) {
-	n, err := model.DecodeIntID("id", typ, id)
+// load fetches the typ record whose global id was given in the input field, or an error
+// naming that field: EINVALID for a malformed ID, ENOTFOUND for a missing record.
+func load[T any](ctx context.Context, tx *gorm.DB, field, typ, id string) (*T, error) {
+	n, err := model.DecodeIntID(field, typ, id)
 	if err != nil {
 		return nil, err
 	}
-	return first[T](ctx, tx, typ+" "+id, "id = ?", n)
+	v, err := first[T](ctx, tx, typ+" "+id, "id = ?", n)
+	var appErr *model.Error
+	if errors.As(err, &appErr) {
+		appErr.Field = field
+	}
+	return v, err
 }
 
 // remove deletes the typ record with the global id, or returns ENOTFOUND.

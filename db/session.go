@@ -145,7 +145,7 @@ func (s *Store) UpdateSession(ctx context.Context, id string, patch model.Sessio
 	var x *model.Session
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if x, err = load[model.Session](ctx, tx, model.TypeSession, id); err != nil {
+		if x, err = load[model.Session](ctx, tx, "id", model.TypeSession, id); err != nil {
 			return err
 		}
 		for _, e := range []error{
@@ -256,7 +256,7 @@ func (s *Store) AddParticipant(ctx context.Context, sessionID, officialID string
 	var x *model.Session
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if x, err = load[model.Session](ctx, tx, model.TypeSession, sessionID); err != nil {
+		if x, err = load[model.Session](ctx, tx, "sessionId", model.TypeSession, sessionID); err != nil {
 			return err
 		}
 		p := &model.Participant{SessionID: x.ID, Role: role}
@@ -294,7 +294,7 @@ func (s *Store) RemoveParticipant(ctx context.Context, sessionID, officialID str
 	var x *model.Session
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if x, err = load[model.Session](ctx, tx, model.TypeSession, sessionID); err != nil {
+		if x, err = load[model.Session](ctx, tx, "sessionId", model.TypeSession, sessionID); err != nil {
 			return err
 		}
 		oid, err := model.DecodeIntID("officialId", model.TypeOfficial, officialID)

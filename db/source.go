@@ -56,7 +56,7 @@ func (s *Store) UpdateSource(ctx context.Context, id string, patch model.SourceP
 	var x *model.Source
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if x, err = load[model.Source](ctx, tx, model.TypeSource, id); err != nil {
+		if x, err = load[model.Source](ctx, tx, "id", model.TypeSource, id); err != nil {
 			return err
 		}
 		if err := setRequired("title", patch.Title, &x.Title); err != nil {

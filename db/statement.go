@@ -74,7 +74,7 @@ func (s *Store) UpdateStatement(ctx context.Context, id string, patch model.Stat
 	var x *model.Statement
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if x, err = load[model.Statement](ctx, tx, model.TypeStatement, id); err != nil {
+		if x, err = load[model.Statement](ctx, tx, "id", model.TypeStatement, id); err != nil {
 			return err
 		}
 		if err := setRequired("date", patch.Date, &x.Date); err != nil {

@@ -55,7 +55,7 @@ func (s *Store) UpdateTopic(ctx context.Context, id string, patch model.TopicPat
 	var x *model.Topic
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if x, err = load[model.Topic](ctx, tx, model.TypeTopic, id); err != nil {
+		if x, err = load[model.Topic](ctx, tx, "id", model.TypeTopic, id); err != nil {
 			return err
 		}
 		if err := setRequired("slug", patch.Slug, &x.Slug); err != nil {

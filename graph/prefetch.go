@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"reflect"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -61,6 +62,9 @@ func (p *prefetcher) walk(values []any, sel ast.SelectionSet) {
 		locations    []*model.Location
 	)
 	for _, v := range values {
+		if isNil(v) {
+			continue
+		}
 		switch x := v.(type) {
 		case *model.Platform:
 			platforms = append(platforms, x)
@@ -165,6 +169,15 @@ func start[T any](p *prefetcher, typeName string, items []*T, sel ast.SelectionS
 		waits = append(waits, func() { p.walk(wait(), below) })
 	}
 	return waits
+}
+
+// isNil reports whether v is nil or a nil pointer (a lookup that found nothing).
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }
 
 func anys[T any](in []*T) []any {
