@@ -49,14 +49,17 @@ func (s *Store) CiteSource(ctx context.Context, subjectID, sourceID string, exce
 		if _, ok := citingColumns[g.Type]; !ok {
 			return model.FieldErrorf("subjectId", "a %s cannot cite sources; cite from a Platform, Session, Initiative or Statement", g.Type)
 		}
-		subject, err := ref(ctx, tx, "subjectId", g.Type, subjectID)
+		subjectKey, err := ref(ctx, tx, "subjectId", g.Type, subjectID)
 		if err != nil {
 			return err
 		}
 		if src, err = load[model.Source](ctx, tx, "sourceId", model.TypeSource, sourceID); err != nil {
 			return err
 		}
-		return cite(ctx, tx, g.Type, subject, src.ID, excerpt)
+		if err := cite(ctx, tx, g.Type, subjectKey, src.ID, excerpt); err != nil {
+			return err
+		}
+		return touch(ctx, tx, subject{model.TypeSource, src.ID})
 	})
 	return src, err
 }

@@ -174,6 +174,7 @@ func seed(ctx context.Context, tx *gorm.DB) error {
 		"The American side welcomed the measures taken by the Government of Kazakhstan to provide assistance to the Afghan people, noting measures to stabilize the social and economic situation.",
 		"During the meeting, the American side welcomed the measures taken by the Government of Kazakhstan to provide assistance to "+
 			"the Afghan people, noting measures to stabilize the social and economic situation.")
+	sd.do(func() error { return reindexAll(ctx, tx) })
 	return sd.err
 }
 

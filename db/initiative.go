@@ -119,7 +119,10 @@ func (s *Store) CreateInitiative(ctx context.Context, in model.InitiativeInput) 
 				return fmt.Errorf("create initiative: %w", err)
 			}
 		}
-		return setInitiativeLinks(ctx, tx, x.ID, in.SessionIds, in.SessionIds != nil, in.TopicIds, in.TopicIds != nil)
+		if err := setInitiativeLinks(ctx, tx, x.ID, in.SessionIds, in.SessionIds != nil, in.TopicIds, in.TopicIds != nil); err != nil {
+			return err
+		}
+		return touch(ctx, tx, subject{model.TypeInitiative, x.ID})
 	})
 	return x, err
 }
@@ -163,7 +166,10 @@ func (s *Store) UpdateInitiative(ctx context.Context, id string, patch model.Ini
 		if err := saveInitiative(ctx, tx, x); err != nil {
 			return err
 		}
-		return setInitiativeLinks(ctx, tx, x.ID, patch.SessionIds.Value(), patch.SessionIds.IsSet(), patch.TopicIds.Value(), patch.TopicIds.IsSet())
+		if err := setInitiativeLinks(ctx, tx, x.ID, patch.SessionIds.Value(), patch.SessionIds.IsSet(), patch.TopicIds.Value(), patch.TopicIds.IsSet()); err != nil {
+			return err
+		}
+		return touch(ctx, tx, subject{model.TypeInitiative, x.ID})
 	})
 	return x, err
 }
@@ -205,7 +211,13 @@ func setInitiativeLinks(ctx context.Context, tx *gorm.DB, id int64, sessionIDs [
 
 // DeleteInitiative deletes an initiative with its history, links and citations.
 func (s *Store) DeleteInitiative(ctx context.Context, id string) error {
-	return s.write(ctx, func(tx *gorm.DB) error { return remove(ctx, tx, model.TypeInitiative, id) })
+	return s.write(ctx, func(tx *gorm.DB) error {
+		if err := remove(ctx, tx, model.TypeInitiative, id); err != nil {
+			return err
+		}
+		n, _ := model.DecodeIntID("id", model.TypeInitiative, id)
+		return touch(ctx, tx, subject{model.TypeInitiative, n})
+	})
 }
 
 // SetInitiativeStatus records a dated status change; the initiative's status becomes that
@@ -217,7 +229,10 @@ func (s *Store) SetInitiativeStatus(ctx context.Context, initiativeID string, st
 		if x, err = load[model.Initiative](ctx, tx, "initiativeId", model.TypeInitiative, initiativeID); err != nil {
 			return err
 		}
-		return setStatus(ctx, tx, x, &model.InitiativeStatusChange{InitiativeID: x.ID, Status: status, On: on, Note: note})
+		if err := setStatus(ctx, tx, x, &model.InitiativeStatusChange{InitiativeID: x.ID, Status: status, On: on, Note: note}); err != nil {
+			return err
+		}
+		return touch(ctx, tx, subject{model.TypeInitiative, x.ID})
 	})
 	return x, err
 }

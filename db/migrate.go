@@ -14,7 +14,7 @@ import (
 
 // migrations are applied in order, each once, each in its own transaction; the version
 // applied is recorded in schema_migrations. Never edit a migration that has shipped: add
-// one. {{pk}} and {{float}} stand for the dialect's types.
+// one. In the common SQL, {{pk}} and {{float}} stand for the dialect's types.
 //
 // Deleting a record never leaves a dangling row; the foreign keys say what happens:
 //   - a platform: its memberships and citations go; sessions and initiatives stay,
@@ -25,8 +25,7 @@ import (
 //     no proposer; statements block the delete (RESTRICT, reported as CONFLICT);
 //   - an initiative: status history, links and citations go;
 //   - a statement, a topic, a source: their links and citations go.
-var migrations = []string{
-	`CREATE TABLE countries (
+var migrations = []migration{{common: `CREATE TABLE countries (
 		code TEXT PRIMARY KEY CHECK (length(code) = 2),
 		name TEXT NOT NULL
 	);
@@ -219,7 +218,71 @@ var migrations = []string{
 	CREATE INDEX citations_platform ON citations (platform_id);
 	CREATE INDEX citations_session ON citations (session_id);
 	CREATE INDEX citations_initiative ON citations (initiative_id);
-	CREATE INDEX citations_statement ON citations (statement_id);`,
+	CREATE INDEX citations_statement ON citations (statement_id);`},
+	// The timeline: entries derived from records, kept in step by every write, and the
+	// full-text search index, which each dialect builds its own way.
+	{common: `CREATE TABLE timeline_entries (
+		id {{pk}},
+		kind TEXT NOT NULL,
+		date_key BIGINT NOT NULL,
+		end_key BIGINT,
+		last_key BIGINT NOT NULL,
+		title TEXT NOT NULL,
+		summary TEXT,
+		platform_id BIGINT REFERENCES platforms (id) ON DELETE SET NULL,
+		origin TEXT NOT NULL UNIQUE,
+		subject_platform_id BIGINT REFERENCES platforms (id) ON DELETE CASCADE,
+		subject_session_id BIGINT REFERENCES sessions (id) ON DELETE CASCADE,
+		subject_initiative_id BIGINT REFERENCES initiatives (id) ON DELETE CASCADE,
+		subject_official_id BIGINT REFERENCES officials (id) ON DELETE CASCADE,
+		subject_statement_id BIGINT REFERENCES statements (id) ON DELETE CASCADE,
+		position_id BIGINT REFERENCES positions (id) ON DELETE CASCADE,
+		status_change_id BIGINT REFERENCES initiative_status_changes (id) ON DELETE CASCADE
+	);
+	CREATE INDEX timeline_date ON timeline_entries (date_key, id);
+	CREATE INDEX timeline_kind ON timeline_entries (kind, date_key, id);
+	CREATE INDEX timeline_platform ON timeline_entries (platform_id, date_key, id);
+	CREATE INDEX timeline_last ON timeline_entries (last_key, date_key);
+	CREATE INDEX timeline_subject_platform ON timeline_entries (subject_platform_id);
+	CREATE INDEX timeline_subject_session ON timeline_entries (subject_session_id);
+	CREATE INDEX timeline_subject_initiative ON timeline_entries (subject_initiative_id);
+	CREATE INDEX timeline_subject_official ON timeline_entries (subject_official_id);
+	CREATE INDEX timeline_subject_statement ON timeline_entries (subject_statement_id);
+	CREATE INDEX timeline_position ON timeline_entries (position_id);
+	CREATE INDEX timeline_status_change ON timeline_entries (status_change_id);
+	CREATE TABLE timeline_entry_countries (
+		entry_id BIGINT NOT NULL REFERENCES timeline_entries (id) ON DELETE CASCADE,
+		country_code TEXT NOT NULL REFERENCES countries (code),
+		PRIMARY KEY (entry_id, country_code)
+	);
+	CREATE INDEX timeline_entry_countries_country ON timeline_entry_countries (country_code, entry_id);
+	CREATE TABLE timeline_entry_topics (
+		entry_id BIGINT NOT NULL REFERENCES timeline_entries (id) ON DELETE CASCADE,
+		topic_id BIGINT NOT NULL REFERENCES topics (id) ON DELETE CASCADE,
+		PRIMARY KEY (entry_id, topic_id)
+	);
+	CREATE INDEX timeline_entry_topics_topic ON timeline_entry_topics (topic_id, entry_id);
+	CREATE TABLE timeline_entry_officials (
+		entry_id BIGINT NOT NULL REFERENCES timeline_entries (id) ON DELETE CASCADE,
+		official_id BIGINT NOT NULL REFERENCES officials (id) ON DELETE CASCADE,
+		PRIMARY KEY (entry_id, official_id)
+	);
+	CREATE INDEX timeline_entry_officials_official ON timeline_entry_officials (official_id, entry_id);`,
+		// FTS4 is in the default build of mattn/go-sqlite3 (FTS5 needs a build tag).
+		sqlite: `CREATE VIRTUAL TABLE search_index USING fts4(title, body, tokenize=unicode61 "remove_diacritics=2")`,
+		postgres: `CREATE TABLE search_index (
+		docid BIGINT PRIMARY KEY,
+		title TEXT NOT NULL,
+		body TEXT NOT NULL,
+		document tsvector GENERATED ALWAYS AS (
+			setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', body), 'B')) STORED
+	);
+	CREATE INDEX search_index_document ON search_index USING GIN (document)`},
+}
+
+// migration is one step of the schema: SQL for every dialect, then the dialect's own.
+type migration struct {
+	common, sqlite, postgres string
 }
 
 // migrate brings the schema up to date and makes sure every ISO country exists.
@@ -234,7 +297,12 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	for v := current + 1; v <= len(migrations); v++ {
 		err := gdb.Transaction(func(tx *gorm.DB) error {
-			for _, stmt := range strings.Split(s.ddl(migrations[v-1]), ";") {
+			m := migrations[v-1]
+			own := m.sqlite
+			if s.dialect == dialectPostgres {
+				own = m.postgres
+			}
+			for _, stmt := range strings.Split(s.ddl(m.common)+";"+own, ";") {
 				if strings.TrimSpace(stmt) == "" {
 					continue
 				}

@@ -61,7 +61,10 @@ func (s *Store) CreateOfficial(ctx context.Context, in model.OfficialInput) (*mo
 		if x.CountryCode, err = requireCountry(ctx, tx, "countryCode", in.CountryCode); err != nil {
 			return err
 		}
-		return saveOfficial(ctx, tx, x)
+		if err := saveOfficial(ctx, tx, x); err != nil {
+			return err
+		}
+		return touch(ctx, tx, subject{model.TypeOfficial, x.ID})
 	})
 	return x, err
 }
@@ -88,7 +91,15 @@ func (s *Store) UpdateOfficial(ctx context.Context, id string, patch model.Offic
 				return err
 			}
 		}
-		return saveOfficial(ctx, tx, x)
+		if err := saveOfficial(ctx, tx, x); err != nil {
+			return err
+		}
+		// Statement entries carry the official's name and country.
+		affected, err := statementsOf(ctx, tx, "official_id", x.ID)
+		if err != nil {
+			return err
+		}
+		return touch(ctx, tx, append(affected, subject{model.TypeOfficial, x.ID})...)
 	})
 	return x, err
 }
@@ -125,7 +136,19 @@ func (s *Store) DeleteOfficial(ctx context.Context, id string) error {
 		if count > 0 {
 			return model.Errorf(model.ECONFLICT, "the official has %d statement(s); delete them first", count)
 		}
-		return remove(ctx, tx, model.TypeOfficial, id)
+		// The sessions they took part in lose a participant and maybe a country.
+		var sessions []int64
+		if err := tx.Model(&model.Participant{}).Where("official_id = ?", n).Pluck("session_id", &sessions).Error; err != nil {
+			return fmt.Errorf("delete official: %w", err)
+		}
+		if err := remove(ctx, tx, model.TypeOfficial, id); err != nil {
+			return err
+		}
+		affected := []subject{{model.TypeOfficial, n}}
+		for _, sid := range sessions {
+			affected = append(affected, subject{model.TypeSession, sid})
+		}
+		return touch(ctx, tx, affected...)
 	})
 }
 
@@ -141,7 +164,10 @@ func (s *Store) AddPosition(ctx context.Context, officialID, title string, organ
 		if p.CountryCode, err = requireCountry(ctx, tx, "countryCode", countryCode); err != nil {
 			return err
 		}
-		return addPosition(ctx, tx, p)
+		if err := addPosition(ctx, tx, p); err != nil {
+			return err
+		}
+		return touch(ctx, tx, subject{model.TypeOfficial, x.ID})
 	})
 	return x, err
 }

@@ -71,7 +71,12 @@ func dateKey(d *model.Date) int64 {
 func (s *Store) CreatePlatform(ctx context.Context, in model.PlatformInput) (*model.Platform, error) {
 	p := &model.Platform{Slug: in.Slug, Name: in.Name, FullName: in.FullName, Description: in.Description,
 		Kind: in.Kind, Founded: in.Founded, Dissolved: in.Dissolved, Website: in.Website}
-	return p, s.write(ctx, func(tx *gorm.DB) error { return savePlatform(ctx, tx, p) })
+	return p, s.write(ctx, func(tx *gorm.DB) error {
+		if err := savePlatform(ctx, tx, p); err != nil {
+			return err
+		}
+		return touch(ctx, tx, subject{model.TypePlatform, p.ID})
+	})
 }
 
 // UpdatePlatform changes the fields of the platform that the patch sets.
@@ -96,7 +101,10 @@ func (s *Store) UpdatePlatform(ctx context.Context, id string, patch model.Platf
 		setOptional(patch.Founded, &p.Founded)
 		setOptional(patch.Dissolved, &p.Dissolved)
 		setOptional(patch.Website, &p.Website)
-		return savePlatform(ctx, tx, p)
+		if err := savePlatform(ctx, tx, p); err != nil {
+			return err
+		}
+		return touch(ctx, tx, subject{model.TypePlatform, p.ID})
 	})
 	return p, err
 }
@@ -117,7 +125,13 @@ func savePlatform(ctx context.Context, tx *gorm.DB, p *model.Platform) error {
 // DeletePlatform deletes a platform, its memberships and citations; its sessions and
 // initiatives stay, detached.
 func (s *Store) DeletePlatform(ctx context.Context, id string) error {
-	return s.write(ctx, func(tx *gorm.DB) error { return remove(ctx, tx, model.TypePlatform, id) })
+	return s.write(ctx, func(tx *gorm.DB) error {
+		if err := remove(ctx, tx, model.TypePlatform, id); err != nil {
+			return err
+		}
+		n, _ := model.DecodeIntID("id", model.TypePlatform, id)
+		return touch(ctx, tx, subject{model.TypePlatform, n})
+	})
 }
 
 // AddPlatformMember adds a membership of the country to the platform.
@@ -136,7 +150,10 @@ func (s *Store) AddPlatformMember(ctx context.Context, platformID, countryCode s
 		if role != nil {
 			m.Role = *role
 		}
-		return addMember(ctx, tx, m)
+		if err := addMember(ctx, tx, m); err != nil {
+			return err
+		}
+		return touch(ctx, tx, subject{model.TypePlatform, p.ID})
 	})
 	return p, err
 }
@@ -191,7 +208,7 @@ func (s *Store) RemovePlatformMember(ctx context.Context, platformID, countryCod
 		if res.RowsAffected == 0 {
 			return &model.Error{Code: model.ENOTFOUND, Field: "countryCode", Message: fmt.Sprintf("%s is not a member of %s", code, p.Slug)}
 		}
-		return nil
+		return touch(ctx, tx, subject{model.TypePlatform, p.ID})
 	})
 	return p, err
 }

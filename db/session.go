@@ -135,7 +135,10 @@ func (s *Store) CreateSession(ctx context.Context, in model.SessionInput) (*mode
 		if err := saveSession(ctx, tx, x); err != nil {
 			return err
 		}
-		return setSessionLinks(ctx, tx, x.ID, in.SubjectCountryCodes, in.SubjectCountryCodes != nil, in.TopicIds, in.TopicIds != nil)
+		if err := setSessionLinks(ctx, tx, x.ID, in.SubjectCountryCodes, in.SubjectCountryCodes != nil, in.TopicIds, in.TopicIds != nil); err != nil {
+			return err
+		}
+		return touchSession(ctx, tx, x.ID)
 	})
 	return x, err
 }
@@ -186,8 +189,11 @@ func (s *Store) UpdateSession(ctx context.Context, id string, patch model.Sessio
 		if err := saveSession(ctx, tx, x); err != nil {
 			return err
 		}
-		return setSessionLinks(ctx, tx, x.ID, patch.SubjectCountryCodes.Value(), patch.SubjectCountryCodes.IsSet(),
-			patch.TopicIds.Value(), patch.TopicIds.IsSet())
+		if err := setSessionLinks(ctx, tx, x.ID, patch.SubjectCountryCodes.Value(), patch.SubjectCountryCodes.IsSet(),
+			patch.TopicIds.Value(), patch.TopicIds.IsSet()); err != nil {
+			return err
+		}
+		return touchSession(ctx, tx, x.ID)
 	})
 	return x, err
 }
@@ -248,7 +254,43 @@ func setSessionLinks(ctx context.Context, tx *gorm.DB, id int64, codes []string,
 // DeleteSession deletes a session with its participants, links and citations; its
 // statements and side sessions stay, detached.
 func (s *Store) DeleteSession(ctx context.Context, id string) error {
-	return s.write(ctx, func(tx *gorm.DB) error { return remove(ctx, tx, model.TypeSession, id) })
+	return s.write(ctx, func(tx *gorm.DB) error {
+		n, err := model.DecodeIntID("id", model.TypeSession, id)
+		if err != nil {
+			return err
+		}
+		affected, err := statementsOf(ctx, tx, "session_id", n)
+		if err != nil {
+			return err
+		}
+		if err := remove(ctx, tx, model.TypeSession, id); err != nil {
+			return err
+		}
+		return touch(ctx, tx, append(affected, subject{model.TypeSession, n})...)
+	})
+}
+
+// touchSession updates the derived data of a session and of the statements made at it,
+// whose entries take the session's platform, host and topics.
+func touchSession(ctx context.Context, tx *gorm.DB, id int64) error {
+	affected, err := statementsOf(ctx, tx, "session_id", id)
+	if err != nil {
+		return err
+	}
+	return touch(ctx, tx, append(affected, subject{model.TypeSession, id})...)
+}
+
+// statementsOf returns the statements whose column is id, as subjects.
+func statementsOf(ctx context.Context, tx *gorm.DB, column string, id int64) ([]subject, error) {
+	var ids []int64
+	if err := tx.WithContext(ctx).Model(&model.Statement{}).Where(column+" = ?", id).Pluck("id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("find statements: %w", err)
+	}
+	out := make([]subject, len(ids))
+	for i, n := range ids {
+		out[i] = subject{model.TypeStatement, n}
+	}
+	return out, nil
 }
 
 // AddParticipant adds an official to a session, or updates their role and country.
@@ -266,7 +308,10 @@ func (s *Store) AddParticipant(ctx context.Context, sessionID, officialID string
 		if p.CountryCode, err = requireCountry(ctx, tx, "countryCode", countryCode); err != nil {
 			return err
 		}
-		return addParticipant(ctx, tx, p)
+		if err := addParticipant(ctx, tx, p); err != nil {
+			return err
+		}
+		return touch(ctx, tx, subject{model.TypeSession, x.ID})
 	})
 	return x, err
 }
@@ -308,7 +353,7 @@ func (s *Store) RemoveParticipant(ctx context.Context, sessionID, officialID str
 		if res.RowsAffected == 0 {
 			return &model.Error{Code: model.ENOTFOUND, Field: "officialId", Message: "the official is not a participant of this session"}
 		}
-		return nil
+		return touch(ctx, tx, subject{model.TypeSession, x.ID})
 	})
 	return x, err
 }

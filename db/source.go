@@ -48,7 +48,12 @@ func (s *Store) Sources(ctx context.Context, f *model.SourceFilter, order *model
 func (s *Store) CreateSource(ctx context.Context, in model.SourceInput) (*model.Source, error) {
 	x := &model.Source{Title: in.Title, Publisher: in.Publisher, URL: in.URL, PublishedOn: in.PublishedOn,
 		Language: in.Language, Excerpt: in.Excerpt}
-	return x, s.write(ctx, func(tx *gorm.DB) error { return saveSource(ctx, tx, x) })
+	return x, s.write(ctx, func(tx *gorm.DB) error {
+		if err := saveSource(ctx, tx, x); err != nil {
+			return err
+		}
+		return touch(ctx, tx, subject{model.TypeSource, x.ID})
+	})
 }
 
 // UpdateSource changes the fields of the source that the patch sets.
@@ -67,7 +72,10 @@ func (s *Store) UpdateSource(ctx context.Context, id string, patch model.SourceP
 		setOptional(patch.PublishedOn, &x.PublishedOn)
 		setOptional(patch.Language, &x.Language)
 		setOptional(patch.Excerpt, &x.Excerpt)
-		return saveSource(ctx, tx, x)
+		if err := saveSource(ctx, tx, x); err != nil {
+			return err
+		}
+		return touch(ctx, tx, subject{model.TypeSource, x.ID})
 	})
 	return x, err
 }
@@ -84,5 +92,11 @@ func saveSource(ctx context.Context, tx *gorm.DB, x *model.Source) error {
 
 // DeleteSource deletes a source and every citation of it.
 func (s *Store) DeleteSource(ctx context.Context, id string) error {
-	return s.write(ctx, func(tx *gorm.DB) error { return remove(ctx, tx, model.TypeSource, id) })
+	return s.write(ctx, func(tx *gorm.DB) error {
+		if err := remove(ctx, tx, model.TypeSource, id); err != nil {
+			return err
+		}
+		n, _ := model.DecodeIntID("id", model.TypeSource, id)
+		return touch(ctx, tx, subject{model.TypeSource, n})
+	})
 }

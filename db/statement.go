@@ -64,7 +64,10 @@ func (s *Store) CreateStatement(ctx context.Context, in model.StatementInput) (*
 		if x.SessionID, err = optRef(ctx, tx, "sessionId", model.TypeSession, in.SessionID); err != nil {
 			return err
 		}
-		return saveStatement(ctx, tx, x)
+		if err := saveStatement(ctx, tx, x); err != nil {
+			return err
+		}
+		return touch(ctx, tx, subject{model.TypeStatement, x.ID})
 	})
 	return x, err
 }
@@ -96,7 +99,10 @@ func (s *Store) UpdateStatement(ctx context.Context, id string, patch model.Stat
 				return err
 			}
 		}
-		return saveStatement(ctx, tx, x)
+		if err := saveStatement(ctx, tx, x); err != nil {
+			return err
+		}
+		return touch(ctx, tx, subject{model.TypeStatement, x.ID})
 	})
 	return x, err
 }
@@ -113,5 +119,11 @@ func saveStatement(ctx context.Context, tx *gorm.DB, x *model.Statement) error {
 
 // DeleteStatement deletes a statement with its citations.
 func (s *Store) DeleteStatement(ctx context.Context, id string) error {
-	return s.write(ctx, func(tx *gorm.DB) error { return remove(ctx, tx, model.TypeStatement, id) })
+	return s.write(ctx, func(tx *gorm.DB) error {
+		if err := remove(ctx, tx, model.TypeStatement, id); err != nil {
+			return err
+		}
+		n, _ := model.DecodeIntID("id", model.TypeStatement, id)
+		return touch(ctx, tx, subject{model.TypeStatement, n})
+	})
 }

@@ -51,7 +51,8 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		dial = postgres.Open(dsn)
 	} else {
 		s.dialect = dialectSQLite
-		dial = sqlite.Open(sqliteDSN(dsn))
+		registerSQLite()
+		dial = sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: sqliteDSN(dsn)})
 	}
 	gdb, err := gorm.Open(dial, &gorm.Config{
 		Logger:                 logger.Discard,

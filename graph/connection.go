@@ -67,12 +67,15 @@ func one[K comparable, V any](ctx context.Context, load func(context.Context, K)
 	return load(ctx, *key)
 }
 
-// must loads a related record that has to exist; a missing one is an internal error
-// (the foreign keys should make it impossible).
+// errMissingRelated reports a related record that the foreign keys should have made
+// impossible to lose; it shows as INTERNAL.
+var errMissingRelated = errors.New("related record missing")
+
+// must loads a related record that has to exist.
 func must[K comparable, V any](ctx context.Context, load func(context.Context, K) (*V, error), key K) (*V, error) {
 	v, err := load(ctx, key)
 	if err == nil && v == nil {
-		return nil, errors.New("related record missing")
+		return nil, errMissingRelated
 	}
 	return v, err
 }

@@ -24,6 +24,7 @@ type Loaders struct {
 	Statement  *dataloadgen.Loader[int64, *model.Statement]
 	Topic      *dataloadgen.Loader[int64, *model.Topic]
 	Source     *dataloadgen.Loader[int64, *model.Source]
+	Entry      *dataloadgen.Loader[int64, *model.TimelineEntry]
 
 	MembersByPlatform         *dataloadgen.Loader[int64, []*model.PlatformMember]
 	InitiativesByPlatform     *dataloadgen.Loader[int64, []*model.Initiative]
@@ -39,6 +40,8 @@ type Loaders struct {
 	StatusHistoryByInitiative *dataloadgen.Loader[int64, []*model.InitiativeStatusChange]
 	SessionsByInitiative      *dataloadgen.Loader[int64, []*model.Session]
 	TopicsByInitiative        *dataloadgen.Loader[int64, []*model.Topic]
+	CountriesByEntry          *dataloadgen.Loader[int64, []*model.Country]
+	TopicsByEntry             *dataloadgen.Loader[int64, []*model.Topic]
 	Citations                 map[string]*dataloadgen.Loader[int64, []*model.Citation]
 }
 
@@ -59,6 +62,7 @@ func NewLoaders(s *db.Store) *Loaders {
 		Statement:  loader(s.StatementsByIDs),
 		Topic:      loader(s.TopicsByIDs),
 		Source:     loader(s.SourcesByIDs),
+		Entry:      loader(s.TimelineEntriesByIDs),
 
 		MembersByPlatform:         loader(s.MembersByPlatform),
 		InitiativesByPlatform:     loader(s.InitiativesByPlatform),
@@ -74,6 +78,8 @@ func NewLoaders(s *db.Store) *Loaders {
 		StatusHistoryByInitiative: loader(s.StatusHistoryByInitiative),
 		SessionsByInitiative:      loader(s.SessionsByInitiative),
 		TopicsByInitiative:        loader(s.TopicsByInitiative),
+		CountriesByEntry:          loader(s.CountriesByEntry),
+		TopicsByEntry:             loader(s.TopicsByEntry),
 		Citations:                 citations,
 	}
 }

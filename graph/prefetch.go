@@ -60,6 +60,7 @@ func (p *prefetcher) walk(values []any, sel ast.SelectionSet) {
 		statements   []*model.Statement
 		citations    []*model.Citation
 		locations    []*model.Location
+		entries      []*model.TimelineEntry
 	)
 	for _, v := range values {
 		if isNil(v) {
@@ -86,6 +87,12 @@ func (p *prefetcher) walk(values []any, sel ast.SelectionSet) {
 			citations = append(citations, x)
 		case *model.Location:
 			locations = append(locations, x)
+		case *model.TimelineEntry:
+			entries = append(entries, x)
+		case *model.TimelineConnection:
+			p.connection("Timeline", x.Nodes, sel)
+		case *model.SearchConnection:
+			p.connection("Search", x.Nodes, sel)
 		case []model.Node:
 			for _, n := range x {
 				if n != nil {
@@ -116,6 +123,7 @@ func (p *prefetcher) walk(values []any, sel ast.SelectionSet) {
 	waits = append(waits, start(p, "Statement", statements, sel, statementRelations)...)
 	waits = append(waits, start(p, "Citation", citations, sel, citationRelations)...)
 	waits = append(waits, start(p, "Location", locations, sel, locationRelations)...)
+	waits = append(waits, start(p, "TimelineEntry", entries, sel, entryRelations)...)
 	for _, w := range waits {
 		w()
 	}
@@ -135,6 +143,12 @@ func (p *prefetcher) connection(typeName string, nodes any, sel ast.SelectionSet
 		items = anys(ns)
 	case []*model.Statement:
 		items = anys(ns)
+	case []*model.TimelineEntry:
+		items = anys(ns)
+	case []model.SearchResult:
+		for _, n := range ns {
+			items = append(items, n)
+		}
 	}
 	if len(items) == 0 {
 		return
@@ -160,7 +174,7 @@ func start[T any](p *prefetcher, typeName string, items []*T, sel ast.SelectionS
 		return nil
 	}
 	var waits []func()
-	for _, f := range graphql.CollectFields(p.oc, sel, []string{typeName, "Node"}) {
+	for _, f := range graphql.CollectFields(p.oc, sel, []string{typeName, "Node", "TimelineSubject", "SearchResult"}) {
 		rel, ok := rels[f.Name]
 		if !ok {
 			continue
@@ -346,4 +360,88 @@ var citationRelations = map[string]relation[model.Citation]{
 
 var locationRelations = map[string]relation[model.Location]{
 	"country": toOne(func(x *model.Location) *string { return x.CountryCode }, countryL),
+}
+
+// entrySubjects is the relation from timeline entries to the records they come from, of
+// several types: one batch per type.
+func entrySubjects(p *prefetcher, items []*model.TimelineEntry) func() []any {
+	keys := map[string][]int64{}
+	for _, e := range items {
+		typ, id := e.SubjectRef()
+		keys[typ] = append(keys[typ], id)
+	}
+	var waits []func() []any
+	for typ, ids := range keys {
+		switch typ {
+		case model.TypePlatform:
+			waits = append(waits, loadAll(p, p.l.Platform, ids))
+		case model.TypeSession:
+			waits = append(waits, loadAll(p, p.l.Session, ids))
+		case model.TypeInitiative:
+			waits = append(waits, loadAll(p, p.l.Initiative, ids))
+		case model.TypeOfficial:
+			waits = append(waits, loadAll(p, p.l.Official, ids))
+		case model.TypeStatement:
+			waits = append(waits, loadAll(p, p.l.Statement, ids))
+		}
+	}
+	return func() []any {
+		var out []any
+		for _, w := range waits {
+			out = append(out, w()...)
+		}
+		return out
+	}
+}
+
+// loadAll starts loading keys and returns a wait for the non-nil records.
+func loadAll[V any](p *prefetcher, l *dataloadgen.Loader[int64, *V], keys []int64) func() []any {
+	thunk := l.LoadAllThunk(p.ctx, keys)
+	return func() []any {
+		vs, _ := thunk()
+		out := make([]any, 0, len(vs))
+		for _, v := range vs {
+			if v != nil {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+}
+
+// entrySources is the relation from timeline entries to the sources their subjects cite.
+func entrySources(p *prefetcher, items []*model.TimelineEntry) func() []any {
+	byType := map[string][]int64{}
+	for _, e := range items {
+		typ, id := e.SubjectRef()
+		if _, cites := p.l.Citations[typ]; cites {
+			byType[typ] = append(byType[typ], id)
+		}
+	}
+	var thunks []func() ([][]*model.Citation, error)
+	for typ, ids := range byType {
+		thunks = append(thunks, p.l.Citations[typ].LoadAllThunk(p.ctx, ids))
+	}
+	return func() []any {
+		var keys []int64
+		for _, th := range thunks {
+			lists, _ := th()
+			for _, l := range lists {
+				for _, c := range l {
+					keys = append(keys, c.SourceID)
+				}
+			}
+		}
+		return loadAll(p, p.l.Source, keys)()
+	}
+}
+
+func entryID(x *model.TimelineEntry) int64 { return x.ID }
+
+var entryRelations = map[string]relation[model.TimelineEntry]{
+	"subject":   entrySubjects,
+	"platform":  toOne(func(x *model.TimelineEntry) *int64 { return x.PlatformID }, platformL),
+	"countries": toMany(entryID, func(l *Loaders) *dataloadgen.Loader[int64, []*model.Country] { return l.CountriesByEntry }),
+	"topics":    toMany(entryID, func(l *Loaders) *dataloadgen.Loader[int64, []*model.Topic] { return l.TopicsByEntry }),
+	"sources":   entrySources,
 }

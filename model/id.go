@@ -17,6 +17,8 @@ const (
 	TypeStatement  = "Statement"
 	TypeTopic      = "Topic"
 	TypeSource     = "Source"
+	// TypeTimelineEntry is derived data, but its entries are nodes too.
+	TypeTimelineEntry = "TimelineEntry"
 )
 
 // GlobalID is the decoded form of an opaque node ID: the type and its key (a numeric
@@ -57,7 +59,7 @@ func DecodeID(id string) (GlobalID, error) {
 		if !validCountryCode(key) {
 			return GlobalID{}, bad
 		}
-	case TypePlatform, TypeSession, TypeOfficial, TypeInitiative, TypeStatement, TypeTopic, TypeSource:
+	case TypePlatform, TypeSession, TypeOfficial, TypeInitiative, TypeStatement, TypeTopic, TypeSource, TypeTimelineEntry:
 		if n, err := strconv.ParseInt(key, 10, 64); err != nil || n <= 0 || strconv.FormatInt(n, 10) != key {
 			return GlobalID{}, bad
 		}

@@ -16,6 +16,16 @@ type Node interface {
 	IsNode()
 }
 
+// A record that full-text search can find.
+type SearchResult interface {
+	IsSearchResult()
+}
+
+// The record a timeline entry comes from.
+type TimelineSubject interface {
+	IsTimelineSubject()
+}
+
 type CountryConnection struct {
 	Edges      []*CountryEdge `json:"edges"`
 	Nodes      []*Country     `json:"nodes"`
@@ -206,6 +216,20 @@ type PlatformPatch struct {
 type Query struct {
 }
 
+type SearchConnection struct {
+	Edges      []*SearchEdge  `json:"edges"`
+	Nodes      []SearchResult `json:"nodes"`
+	PageInfo   *PageInfo      `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+type SearchEdge struct {
+	Cursor string       `json:"cursor"`
+	Node   SearchResult `json:"node"`
+	// Relevance; higher is better. Comparable within one search only.
+	Score float64 `json:"score"`
+}
+
 type SessionConnection struct {
 	Edges      []*SessionEdge `json:"edges"`
 	Nodes      []*Session     `json:"nodes"`
@@ -352,6 +376,38 @@ type StatementPatch struct {
 	SessionID  graphql.Omittable[*string] `json:"sessionId,omitempty"`
 	Date       graphql.Omittable[*Date]   `json:"date,omitempty"`
 	Text       graphql.Omittable[*string] `json:"text,omitempty"`
+}
+
+type TimelineConnection struct {
+	Edges      []*TimelineEdge  `json:"edges"`
+	Nodes      []*TimelineEntry `json:"nodes"`
+	PageInfo   *PageInfo        `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+type TimelineEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   *TimelineEntry `json:"node"`
+}
+
+// Which entries to keep. Fields combine with AND, values within a list with OR. Dates compare
+// by the period they cover: `from: "2023-07"` keeps an entry of "2023".
+type TimelineFilter struct {
+	// Entries whose period ends on or after the start of this date's period.
+	From *Date `json:"from,omitempty"`
+	// Entries whose period starts on or before the end of this date's period.
+	To    *Date               `json:"to,omitempty"`
+	Kinds []TimelineEntryKind `json:"kinds,omitempty"`
+	// Platform slugs.
+	Platforms []string `json:"platforms,omitempty"`
+	// ISO 3166-1 alpha-2 country codes.
+	Countries []string `json:"countries,omitempty"`
+	// Official slugs: entries an official took part in, proposed, said or held.
+	Officials []string `json:"officials,omitempty"`
+	// Topic slugs.
+	Topics []string `json:"topics,omitempty"`
+	// Words that must all appear (as prefixes) in the entry's title or summary.
+	Text *string `json:"text,omitempty"`
 }
 
 type TopicConnection struct {

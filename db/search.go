@@ -1,0 +1,180 @@
+package db
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"gorm.io/gorm"
+
+	"diplomacy-timeline/model"
+)
+
+// Search documents live in search_index, one per searchable record, keyed by a docid that
+// encodes the record: id*8 + the type's code.
+var docTypes = []string{1: model.TypePlatform, 2: model.TypeSession, 3: model.TypeOfficial,
+	4: model.TypeInitiative, 5: model.TypeStatement, 6: model.TypeSource}
+
+func docID(typ string, id int64) int64 {
+	for code, t := range docTypes {
+		if t == typ {
+			return id*8 + int64(code)
+		}
+	}
+	panic("db: no search documents for " + typ)
+}
+
+// syncDoc writes the search document of a record; an empty title and body removes it.
+func syncDoc(tx *gorm.DB, typ string, id int64, title, body string) error {
+	doc := docID(typ, id)
+	if err := tx.Exec("DELETE FROM search_index WHERE docid = ?", doc).Error; err != nil {
+		return err
+	}
+	if title == "" && body == "" {
+		return nil
+	}
+	return tx.Exec("INSERT INTO search_index (docid, title, body) VALUES (?, ?, ?)", doc, title, body).Error
+}
+
+// SearchHit is one record that matched a search, with its relevance.
+type SearchHit struct {
+	Type  string
+	ID    int64
+	Score float64
+}
+
+// SearchPage is one page of search results.
+type SearchPage struct {
+	Hits            []SearchHit
+	Cursors         []string
+	HasNextPage     bool
+	HasPreviousPage bool
+	TotalCount      int
+}
+
+// Search limits.
+const (
+	maxSearchTerms   = 16
+	maxSearchTermLen = 64
+	maxSearchOffset  = 10000
+)
+
+// searchTerms reads a user's query as words — runs of letters and digits, lower-cased —
+// so that no character of it is ever taken as query syntax.
+func searchTerms(query string) []string {
+	words := strings.FieldsFunc(strings.ToLower(strings.ToValidUTF8(query, " ")), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
+	})
+	var out []string
+	for _, w := range words {
+		if r := []rune(w); len(r) > maxSearchTermLen {
+			w = string(r[:maxSearchTermLen])
+		}
+		out = append(out, w)
+		if len(out) == maxSearchTerms {
+			break
+		}
+	}
+	return dedupe(out)
+}
+
+// Search finds the records that contain every word of query as a prefix, best first.
+// Results are paginated by offset: relevance is not a stable key.
+func (s *Store) Search(ctx context.Context, query string, p Page) (*SearchPage, error) {
+	if p.Last != nil || p.Before != nil {
+		return nil, model.FieldErrorf("last", "search pages forward only: use first and after")
+	}
+	limit, _, err := checkPage(p)
+	if err != nil {
+		return nil, err
+	}
+	offset := 0
+	if p.After != nil {
+		if offset, err = decodeOffset(*p.After); err != nil {
+			return nil, err
+		}
+	}
+	terms := searchTerms(query)
+	out := &SearchPage{HasPreviousPage: offset > 0}
+	if len(terms) == 0 {
+		return out, nil
+	}
+	from, match, rank := s.matchSQL()
+	gdb := s.read(ctx)
+	var rows []struct {
+		Docid int64
+		Score float64
+	}
+	if limit > 0 {
+		err = gdb.Raw(fmt.Sprintf("SELECT docid, %s AS score FROM %s WHERE %s ORDER BY score DESC, docid LIMIT ? OFFSET ?", rank, from, match),
+			s.matchArg(terms), limit+1, offset).Scan(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+	}
+	if len(rows) > limit {
+		rows, out.HasNextPage = rows[:limit], true
+	}
+	for i, r := range rows {
+		out.Hits = append(out.Hits, SearchHit{Type: docTypes[r.Docid%8], ID: r.Docid / 8, Score: r.Score})
+		out.Cursors = append(out.Cursors, encodeOffset(offset+i+1))
+	}
+	if p.Count {
+		var n int64
+		if err := gdb.Raw(fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s", from, match), s.matchArg(terms)).Scan(&n).Error; err != nil {
+			return nil, fmt.Errorf("search: count: %w", err)
+		}
+		out.TotalCount = int(n)
+	}
+	return out, nil
+}
+
+// matchSQL returns the dialect's FROM clause (with the query's one parameter), match
+// condition and relevance expression.
+func (s *Store) matchSQL() (from, match, rank string) {
+	if s.dialect == dialectPostgres {
+		return "search_index, to_tsquery('simple', ?) AS q", "document @@ q", "ts_rank(document, q)"
+	}
+	return "search_index", "search_index MATCH ?", "diplomacy_rank(matchinfo(search_index, 'pcnalx'))"
+}
+
+// matchArg returns the dialect's query for the terms: every term, as a prefix.
+func (s *Store) matchArg(terms []string) string {
+	if s.dialect == dialectPostgres {
+		return pgQuery(terms)
+	}
+	quoted := make([]string, len(terms))
+	for i, t := range terms {
+		quoted[i] = `"` + t + `*"`
+	}
+	return strings.Join(quoted, " ")
+}
+
+// pgQuery is a tsquery of the terms as prefixes; terms hold only letters and digits.
+func pgQuery(terms []string) string {
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		parts[i] = t + ":*"
+	}
+	return strings.Join(parts, " & ")
+}
+
+func encodeOffset(n int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(n)))
+}
+
+func decodeOffset(s string) (int, error) {
+	bad := model.FieldErrorf("after", "invalid cursor")
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || !strings.HasPrefix(string(raw), "offset:") {
+		return 0, bad
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(string(raw), "offset:"))
+	if err != nil || n < 0 || n > maxSearchOffset {
+		return 0, bad
+	}
+	return n, nil
+}
