@@ -406,7 +406,7 @@ type TimelineFilter struct {
 	Officials []string `json:"officials,omitempty"`
 	// Topic slugs.
 	Topics []string `json:"topics,omitempty"`
-	// Words that must all appear (as prefixes) in the entry's title or summary.
+	// Words that must all appear, case-insensitively, in the entry's title or summary (at most 8).
 	Text *string `json:"text,omitempty"`
 }
 
