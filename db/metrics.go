@@ -16,8 +16,8 @@ var queriesTotal = promauto.NewCounterVec(prometheus.CounterOpts{
 
 // registerCallbacks counts every statement GORM runs, in the Prometheus counter and in the
 // store's own counter.
-func (s *Store) registerCallbacks() error {
-	cb := s.gdb.Callback()
+func (s *Store) registerCallbacks(gdb *gorm.DB) error {
+	cb := gdb.Callback()
 	count := func(op string) func(*gorm.DB) {
 		c := queriesTotal.WithLabelValues(op)
 		return func(*gorm.DB) {

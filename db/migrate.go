@@ -287,7 +287,7 @@ type migration struct {
 
 // migrate brings the schema up to date and makes sure every ISO country exists.
 func (s *Store) migrate(ctx context.Context) error {
-	gdb := s.gdb.WithContext(ctx)
+	gdb := s.wdb.WithContext(ctx)
 	if err := gdb.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)`).Error; err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}

@@ -22,7 +22,8 @@ import (
 
 // Store is the data access layer. It is safe for concurrent use.
 type Store struct {
-	gdb     *gorm.DB
+	gdb     *gorm.DB // reads
+	wdb     *gorm.DB // writes: the same handle, or with SQLite a single connection
 	dialect dialect
 	log     *slog.Logger
 	queries atomic.Int64
@@ -45,15 +46,49 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	var dial gorm.Dialector
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		s.dialect = dialectPostgres
-		dial = postgres.Open(dsn)
+		gdb, err := s.connect(postgres.Open(dsn), 20)
+		if err != nil {
+			return nil, err
+		}
+		s.gdb, s.wdb = gdb, gdb
 	} else {
+		// SQLite allows one writer at a time. Rather than let writers collide and retry on
+		// "database is locked", all writes go through one connection and queue for it in
+		// Go; reads use a pool of read-only connections and, with WAL, never wait for the
+		// writer. Write transactions begin IMMEDIATE, so a transaction that reads before it
+		// writes cannot be refused its upgrade to a writer.
 		s.dialect = dialectSQLite
 		registerSQLite()
-		dial = sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: sqliteDSN(dsn)})
+		var err error
+		if s.wdb, err = s.connect(sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: sqliteDSN(dsn, false)}), 1); err != nil {
+			return nil, err
+		}
+		// The writer creates the file and switches it to WAL before any reader opens it.
+		if err := s.wdb.WithContext(ctx).Exec("SELECT 1").Error; err != nil {
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+		if s.gdb, err = s.connect(sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: sqliteDSN(dsn, true)}), 8); err != nil {
+			return nil, err
+		}
 	}
+	if err := s.migrate(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	if !opts.NoDataset {
+		if err := s.loadDefaultDataset(ctx); err != nil {
+			_ = s.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// connect opens a GORM handle with a pool of at most maxOpen connections, counting its
+// statements.
+func (s *Store) connect(dial gorm.Dialector, maxOpen int) (*gorm.DB, error) {
 	gdb, err := gorm.Open(dial, &gorm.Config{
 		Logger:                 logger.Discard,
 		TranslateError:         true,
@@ -63,41 +98,28 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	s.gdb = gdb
 	sqlDB, err := gdb.DB()
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	if s.dialect == dialectSQLite {
-		// One writer at a time is SQLite's rule; _txlock=immediate and the busy timeout
-		// make writers queue instead of failing, and WAL lets readers go on meanwhile.
-		sqlDB.SetMaxOpenConns(8)
-		sqlDB.SetMaxIdleConns(8)
-	} else {
-		sqlDB.SetMaxOpenConns(20)
-		sqlDB.SetMaxIdleConns(10)
-	}
+	sqlDB.SetMaxOpenConns(maxOpen)
+	sqlDB.SetMaxIdleConns(maxOpen)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	if err := s.registerCallbacks(); err != nil {
+	if err := s.registerCallbacks(gdb); err != nil {
 		return nil, err
 	}
-	if err := s.migrate(ctx); err != nil {
-		_ = sqlDB.Close()
-		return nil, err
-	}
-	if !opts.NoDataset {
-		if err := s.loadDefaultDataset(ctx); err != nil {
-			_ = sqlDB.Close()
-			return nil, err
-		}
-	}
-	return s, nil
+	return gdb, nil
 }
 
 // sqliteDSN turns a file path into a DSN with the settings the store relies on: WAL,
-// foreign keys, a busy timeout and immediate write transactions.
-func sqliteDSN(path string) string {
-	params := "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL"
+// foreign keys, a busy timeout, immediate write transactions, and a sync of every commit
+// to disk (an acknowledged write survives a crash). readOnly makes the connections refuse
+// writes.
+func sqliteDSN(path string, readOnly bool) string {
+	params := "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=FULL"
+	if readOnly {
+		params += "&_query_only=true"
+	}
 	if strings.Contains(path, "?") {
 		return path + "&" + params
 	}
@@ -109,11 +131,18 @@ func sqliteDSN(path string) string {
 
 // Close closes the database.
 func (s *Store) Close() error {
-	sqlDB, err := s.gdb.DB()
-	if err != nil {
-		return err
+	var errs []error
+	for i, g := range []*gorm.DB{s.gdb, s.wdb} {
+		if g == nil || (i == 1 && s.wdb == s.gdb) {
+			continue
+		}
+		sqlDB, err := g.DB()
+		if err == nil {
+			err = sqlDB.Close()
+		}
+		errs = append(errs, err)
 	}
-	return sqlDB.Close()
+	return errors.Join(errs...)
 }
 
 // Ping checks that the database answers; /readyz uses it.
@@ -137,7 +166,7 @@ func (s *Store) read(ctx context.Context) *gorm.DB {
 // write runs fn in one transaction: it commits if fn returns nil and rolls back otherwise,
 // so a failed mutation changes nothing.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.wdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return translate(fn(tx))
 	})
 }
