@@ -16,6 +16,8 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -25,23 +27,79 @@ import (
 
 // config is the server's configuration: each flag has an environment variable.
 type config struct {
-	addr  string
-	dsn   string
-	token string
+	addr            string
+	dsn             string
+	token           string
+	limits          graph.Limits
+	noIntrospection bool
+	corsOrigins     []string
 }
 
 func parseConfig(args []string) (config, error) {
 	fs := flag.NewFlagSet("diplomacy-timeline", flag.ContinueOnError)
 	var c config
+	d := graph.DefaultLimits()
 	fs.StringVar(&c.addr, "addr", envOr("ADDR", ":8080"), "listen address (env ADDR)")
 	fs.StringVar(&c.dsn, "db", envOr("DATABASE_URL", "diplomacy.db"), "SQLite file, or a postgres:// URL (env DATABASE_URL)")
 	fs.StringVar(&c.token, "token", os.Getenv("API_TOKEN"), "bearer token that mutations need; writes are refused without one (env API_TOKEN)")
-	return c, fs.Parse(args)
+	fs.IntVar(&c.limits.MaxDepth, "max-depth", envInt("MAX_DEPTH", d.MaxDepth), "deepest selection nesting (env MAX_DEPTH)")
+	fs.IntVar(&c.limits.MaxComplexity, "max-complexity", envInt("MAX_COMPLEXITY", d.MaxComplexity), "query cost budget: a connection costs its page size times its selection (env MAX_COMPLEXITY)")
+	fs.IntVar(&c.limits.MaxAliases, "max-aliases", envInt("MAX_ALIASES", d.MaxAliases), "aliased fields per operation (env MAX_ALIASES)")
+	fs.IntVar(&c.limits.MaxRootFields, "max-root-fields", envInt("MAX_ROOT_FIELDS", d.MaxRootFields), "top-level fields per operation (env MAX_ROOT_FIELDS)")
+	fs.IntVar(&c.limits.MaxTokens, "max-tokens", envInt("MAX_TOKENS", d.MaxTokens), "lexer tokens per document (env MAX_TOKENS)")
+	fs.Int64Var(&c.limits.MaxBodyBytes, "max-body-bytes", int64(envInt("MAX_BODY_BYTES", int(d.MaxBodyBytes))), "request body size (env MAX_BODY_BYTES)")
+	fs.DurationVar(&c.limits.Timeout, "timeout", envDuration("REQUEST_TIMEOUT", d.Timeout), "deadline of one request, down to the database (env REQUEST_TIMEOUT)")
+	fs.Float64Var(&c.limits.Rate, "rate", envFloat("RATE_LIMIT", d.Rate), "requests per second per client IP; 0 turns it off (env RATE_LIMIT)")
+	fs.IntVar(&c.limits.Burst, "burst", envInt("RATE_BURST", d.Burst), "requests a client may make at once (env RATE_BURST)")
+	fs.Float64Var(&c.limits.MutationRate, "mutation-rate", envFloat("MUTATION_RATE_LIMIT", d.MutationRate), "mutations per second per client IP; 0 turns it off (env MUTATION_RATE_LIMIT)")
+	fs.IntVar(&c.limits.MutationBurst, "mutation-burst", envInt("MUTATION_BURST", d.MutationBurst), "mutations a client may make at once (env MUTATION_BURST)")
+	fs.BoolVar(&c.limits.TrustProxy, "trust-proxy", envBool("TRUST_PROXY", false), "take the client IP from X-Forwarded-For, set by a reverse proxy in front (env TRUST_PROXY)")
+	fs.BoolVar(&c.noIntrospection, "no-introspection", envBool("NO_INTROSPECTION", false), "turn schema introspection and \"did you mean\" suggestions off (env NO_INTROSPECTION)")
+	origins := fs.String("cors-origins", os.Getenv("CORS_ORIGINS"), "comma-separated browser origins allowed to call /graphql; none by default (env CORS_ORIGINS)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	for _, o := range strings.Split(*origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.corsOrigins = append(c.corsOrigins, o)
+		}
+	}
+	return c, nil
 }
 
 func envOr(key, def string) string {
 	if v, ok := os.LookupEnv(key); ok && v != "" {
 		return v
+	}
+	return def
+}
+
+// envInt, envFloat, envBool and envDuration read a default from the environment; a value
+// that does not parse keeps the built-in default (the flag can still override it).
+func envInt(key string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
+		return n
+	}
+	return def
+}
+
+func envFloat(key string, def float64) float64 {
+	if f, err := strconv.ParseFloat(os.Getenv(key), 64); err == nil {
+		return f
+	}
+	return def
+}
+
+func envBool(key string, def bool) bool {
+	if b, err := strconv.ParseBool(os.Getenv(key)); err == nil {
+		return b
+	}
+	return def
+}
+
+func envDuration(key string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(key)); err == nil {
+		return d
 	}
 	return def
 }
@@ -78,11 +136,12 @@ func run(cfg config, log *slog.Logger) error {
 		log.Warn("no API token configured: mutations are refused; set --token or API_TOKEN to allow writes")
 	}
 	srv := &http.Server{
-		Addr:              cfg.addr,
-		Handler:           graph.NewHandler(store, graph.Options{Token: cfg.token, Logger: log}),
+		Addr: cfg.addr,
+		Handler: graph.NewHandler(store, graph.Options{Token: cfg.token, Logger: log, Limits: cfg.limits,
+			NoIntrospection: cfg.noIntrospection, CORSOrigins: cfg.corsOrigins}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		WriteTimeout:      cfg.limits.Timeout + 5*time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
 	errc := make(chan error, 1)

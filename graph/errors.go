@@ -60,6 +60,10 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			ext["code"] = "CANCELLED"
 		case ext["code"] != nil:
 			// gqlgen's own errors: the message is about the query, not our internals.
+		case isRequestError(err):
+			// gqlgen refusing the request itself (a bad persisted query, say): the message
+			// speaks of the request.
+			ext["code"] = CodeBadRequest
 		default:
 			log.ErrorContext(ctx, "internal error", "err", err, "path", gerr.Path.String())
 			out.Message = "internal error"
@@ -68,6 +72,13 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		out.Extensions = ext
 		return out
 	}
+}
+
+// isRequestError reports whether err is an error gqlgen made about the request, not one
+// returned by our code: a gqlerror that wraps no Go error.
+func isRequestError(err error) bool {
+	var gerr *gqlerror.Error
+	return errors.As(err, &gerr) && gerr.Err == nil && gerr.Path == nil
 }
 
 // recoverFunc turns a panic in a resolver into an INTERNAL error and a log line with the

@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/formatter"
 
@@ -24,6 +25,14 @@ type Options struct {
 	Token string
 	// Logger receives request logs and error details; slog.Default() when nil.
 	Logger *slog.Logger
+	// Limits bound the cost of requests; zero shape limits take their defaults and zero
+	// rates turn rate limiting off.
+	Limits Limits
+	// NoIntrospection turns schema introspection off, and with it "did you mean"
+	// suggestions in errors, which would leak the schema too.
+	NoIntrospection bool
+	// CORSOrigins lists the browser origins allowed to call /graphql; none when empty.
+	CORSOrigins []string
 }
 
 // NewGraphQL returns the GraphQL handler alone (no loaders or auth middleware), with
@@ -33,13 +42,25 @@ func NewGraphQL(store *db.Store, opts Options) *handler.Server {
 	if log == nil {
 		log = slog.Default()
 	}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: store}}))
+	limits := opts.Limits.withDefaults()
+	cfg := Config{Resolvers: &Resolver{Store: store}}
+	complexity(&cfg.Complexity)
+	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
+	srv.SetParserTokenLimit(limits.MaxTokens)
+	if opts.NoIntrospection {
+		srv.SetDisableSuggestion(true)
+	} else {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(shapeLimit{limits: limits})
+	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
 	srv.AroundOperations(requireTokenForMutations(opts.Token != ""))
+	srv.AroundOperations(limitMutations(newClients(limits.MutationRate, limits.MutationBurst)))
 	srv.AroundFields(prefetchRoot)
 	srv.SetErrorPresenter(errorPresenter(log))
 	srv.SetRecoverFunc(recoverFunc(log))
@@ -53,9 +74,21 @@ func NewHandler(store *db.Store, opts Options) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
+	limits := opts.Limits.withDefaults()
 	gql := NewGraphQL(store, opts)
+	var api http.Handler = Authenticate(opts.Token, WithLoaders(store, gql))
+	api = guardGraphQL(limits, overridable(api))
+	if len(opts.CORSOrigins) > 0 {
+		api = cors.New(cors.Options{
+			AllowedOrigins: opts.CORSOrigins,
+			AllowedMethods: []string{http.MethodGet, http.MethodPost},
+			AllowedHeaders: []string{"Content-Type", "Authorization"},
+			MaxAge:         600,
+		}).Handler(api)
+	}
+	api = rateLimit(newClients(limits.Rate, limits.Burst), limits.TrustProxy, api)
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", instrument("/graphql", Authenticate(opts.Token, WithLoaders(store, gql))))
+	mux.Handle("/graphql", instrument("/graphql", api))
 	mux.Handle("GET /playground", instrument("/playground", playground.Handler("diplomacy-timeline", "/graphql")))
 	mux.Handle("GET /schema.graphql", instrument("/schema.graphql", schemaHandler()))
 	mux.Handle("GET /healthz", instrument("/healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -65,7 +98,7 @@ func NewHandler(store *db.Store, opts Options) http.Handler {
 	mux.Handle("GET /readyz", instrument("/readyz", readyHandler(store)))
 	mux.Handle("GET /metrics", promhttp.Handler())
 	mux.Handle("GET /{$}", instrument("/", http.HandlerFunc(index)))
-	return logRequests(log, mux)
+	return logRequests(log, securityHeaders(mux))
 }
 
 // schemaHandler serves the schema as SDL.

@@ -1,0 +1,83 @@
+package graph
+
+import (
+	"diplomacy-timeline/db"
+	"diplomacy-timeline/model"
+)
+
+// listCost is what an unpaginated list (a session's participants, a platform's members)
+// is assumed to hold when estimating a query's cost.
+const listCost = 10
+
+// complexity sets the cost model of the complexity limit, GitHub style: a connection
+// costs its page size (first or last, 20 by default) times what is selected in each node,
+// an unpaginated list costs listCost times its element, and a field costs 1.
+func complexity(c *ComplexityRoot) {
+	conn := func(first, last *int) func(child int) int {
+		return func(child int) int { return 1 + pageSize(first, last)*child }
+	}
+	list := func(child int) int { return 1 + listCost*child }
+
+	c.Query.Countries = func(ch int, first *int, _ *string, last *int, _ *string, _ *model.CountryFilter, _ *model.CountryOrder) int {
+		return conn(first, last)(ch)
+	}
+	c.Query.Platforms = func(ch int, first *int, _ *string, last *int, _ *string, _ *model.PlatformFilter, _ *model.PlatformOrder) int {
+		return conn(first, last)(ch)
+	}
+	c.Query.Sessions = func(ch int, first *int, _ *string, last *int, _ *string, _ *model.SessionFilter, _ *model.SessionOrder) int {
+		return conn(first, last)(ch)
+	}
+	c.Query.Officials = func(ch int, first *int, _ *string, last *int, _ *string, _ *model.OfficialFilter, _ *model.OfficialOrder) int {
+		return conn(first, last)(ch)
+	}
+	c.Query.Initiatives = func(ch int, first *int, _ *string, last *int, _ *string, _ *model.InitiativeFilter, _ *model.InitiativeOrder) int {
+		return conn(first, last)(ch)
+	}
+	c.Query.Topics = func(ch int, first *int, _ *string, last *int, _ *string, _ *model.TopicFilter, _ *model.TopicOrder) int {
+		return conn(first, last)(ch)
+	}
+	c.Query.Sources = func(ch int, first *int, _ *string, last *int, _ *string, _ *model.SourceFilter, _ *model.SourceOrder) int {
+		return conn(first, last)(ch)
+	}
+	c.Query.Statements = func(ch int, first *int, _ *string, last *int, _ *string, _ *model.StatementFilter, _ *model.StatementOrder) int {
+		return conn(first, last)(ch)
+	}
+	c.Query.Timeline = func(ch int, _ *model.TimelineFilter, _ *model.SortOrder, first *int, _ *string, last *int, _ *string) int {
+		return conn(first, last)(ch)
+	}
+	c.Query.Search = func(ch int, _ string, first *int, _ *string) int { return conn(first, nil)(ch) }
+	c.Query.Nodes = func(ch int, ids []string) int { return 1 + len(ids)*ch }
+	c.Query.TimelineBuckets = func(ch int, _ *model.TimelineFilter, _ model.Granularity) int { return 1 + 100*ch }
+
+	nested := func(ch int, first *int, _ *string, last *int, _ *string, _ *model.SessionFilter, _ *model.SessionOrder) int {
+		return conn(first, last)(ch)
+	}
+	c.Platform.Sessions = nested
+	c.Official.Sessions = nested
+	c.Topic.Sessions = nested
+
+	for _, f := range []*func(int) int{
+		&c.Platform.Initiatives, &c.Platform.Sources, &c.Platform.Citations,
+		&c.Session.Children, &c.Session.SubjectCountries, &c.Session.Topics, &c.Session.Participants,
+		&c.Session.Statements, &c.Session.Initiatives, &c.Session.Sources, &c.Session.Citations,
+		&c.Official.Statements, &c.Official.Initiatives,
+		&c.Initiative.StatusHistory, &c.Initiative.Sessions, &c.Initiative.Topics, &c.Initiative.Sources, &c.Initiative.Citations,
+		&c.Statement.Sources, &c.Statement.Citations,
+		&c.TimelineEntry.Countries, &c.TimelineEntry.Topics, &c.TimelineEntry.Sources,
+	} {
+		*f = list
+	}
+	c.Platform.Members = func(ch int, _ *model.Date) int { return list(ch) }
+	c.Official.Positions = func(ch int, _ *model.Date) int { return list(ch) }
+}
+
+// pageSize is the number of nodes a connection asks for.
+func pageSize(first, last *int) int {
+	switch {
+	case first != nil && *first >= 0:
+		return *first
+	case last != nil && *last >= 0:
+		return *last
+	}
+	return db.DefaultPageSize
+}

@@ -1,0 +1,110 @@
+package graph
+
+import (
+	"context"
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// clients keeps a token bucket per client address. Buckets idle for longer than it takes
+// to refill are dropped, so memory follows the number of active clients.
+type clients struct {
+	limit rate.Limit
+	burst int
+
+	mu      sync.Mutex
+	buckets map[string]*bucket
+	swept   time.Time
+}
+
+type bucket struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+func newClients(perSecond float64, burst int) *clients {
+	if perSecond <= 0 {
+		return nil
+	}
+	return &clients{limit: rate.Limit(perSecond), burst: max(burst, 1), buckets: map[string]*bucket{}}
+}
+
+// allow takes a token for the client and, if none is left, says how long to wait.
+func (c *clients) allow(client string) (ok bool, retryAfter time.Duration) {
+	if c == nil {
+		return true, 0
+	}
+	now := time.Now()
+	c.mu.Lock()
+	if now.Sub(c.swept) > time.Minute {
+		idle := time.Duration(float64(c.burst)/float64(c.limit)*float64(time.Second)) + time.Minute
+		for k, b := range c.buckets {
+			if now.Sub(b.seen) > idle {
+				delete(c.buckets, k)
+			}
+		}
+		c.swept = now
+	}
+	b, found := c.buckets[client]
+	if !found {
+		b = &bucket{lim: rate.NewLimiter(c.limit, c.burst)}
+		c.buckets[client] = b
+	}
+	b.seen = now
+	c.mu.Unlock()
+
+	r := b.lim.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return false, d
+	}
+	return true, 0
+}
+
+// retryAfterSeconds formats a wait for the Retry-After header: whole seconds, at least 1.
+func retryAfterSeconds(d time.Duration) string {
+	return strconv.Itoa(int(math.Max(1, math.Ceil(d.Seconds()))))
+}
+
+type clientKey struct{}
+
+// clientAddress returns the address a request is limited by: the peer's IP, or, behind a
+// trusted proxy, the last address the proxy appended to X-Forwarded-For (earlier entries
+// are the client's own claims and could be forged).
+func clientAddress(r *http.Request, trustProxy bool) string {
+	if trustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			parts := strings.Split(xff, ",")
+			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
+				return ip.String()
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// rateLimit refuses a client over its request budget with 429 and Retry-After, and records
+// the client address for the mutation budget.
+func rateLimit(all *clients, trustProxy bool, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		client := clientAddress(r, trustProxy)
+		if ok, wait := all.allow(client); !ok {
+			w.Header().Set("Retry-After", retryAfterSeconds(wait))
+			writeHTTPError(w, http.StatusTooManyRequests, CodeRateLimited,
+				"too many requests from this client; retry after the time in the Retry-After header")
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, client)))
+	})
+}
