@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -144,18 +145,26 @@ func run(cfg config, log *slog.Logger) error {
 		WriteTimeout:      cfg.limits.Timeout + 5*time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "db", redact(cfg.dsn))
+	return serve(ctx, srv, ln, 30*time.Second, log)
+}
+
+// serve serves on ln until ctx is done, then stops accepting connections and waits up to
+// grace for the requests in flight to finish.
+func serve(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Duration, log *slog.Logger) error {
 	errc := make(chan error, 1)
-	go func() {
-		log.Info("listening", "addr", cfg.addr, "db", redact(cfg.dsn))
-		errc <- srv.ListenAndServe()
-	}()
+	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: finishing requests in flight")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
