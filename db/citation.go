@@ -37,6 +37,28 @@ func (s *Store) CitationsBy(ctx context.Context, typ string, ids []int64) (map[i
 	}), err
 }
 
+// deleteCiting deletes the record of a citing type with the global id, and updates the
+// sources it cited: their search documents hold the excerpts of their citations, which the
+// delete cascades away. also names more records whose derived data the delete changes.
+func deleteCiting(ctx context.Context, tx *gorm.DB, typ, id string, also ...subject) error {
+	n, err := model.DecodeIntID("id", typ, id)
+	if err != nil {
+		return err
+	}
+	var sources []int64
+	if err := tx.WithContext(ctx).Model(&model.Citation{}).Where(citingColumns[typ]+" = ?", n).Pluck("source_id", &sources).Error; err != nil {
+		return fmt.Errorf("delete %s: %w", typ, err)
+	}
+	if err := remove(ctx, tx, typ, id); err != nil {
+		return err
+	}
+	affected := append(also, subject{typ, n})
+	for _, src := range sources {
+		affected = append(affected, subject{model.TypeSource, src})
+	}
+	return touch(ctx, tx, affected...)
+}
+
 // CiteSource records that the subject (a platform, session, initiative or statement)
 // cites the source; citing again updates the excerpt.
 func (s *Store) CiteSource(ctx context.Context, subjectID, sourceID string, excerpt *string) (*model.Source, error) {

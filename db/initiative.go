@@ -211,13 +211,7 @@ func setInitiativeLinks(ctx context.Context, tx *gorm.DB, id int64, sessionIDs [
 
 // DeleteInitiative deletes an initiative with its history, links and citations.
 func (s *Store) DeleteInitiative(ctx context.Context, id string) error {
-	return s.write(ctx, func(tx *gorm.DB) error {
-		if err := remove(ctx, tx, model.TypeInitiative, id); err != nil {
-			return err
-		}
-		n, _ := model.DecodeIntID("id", model.TypeInitiative, id)
-		return touch(ctx, tx, subject{model.TypeInitiative, n})
-	})
+	return s.write(ctx, func(tx *gorm.DB) error { return deleteCiting(ctx, tx, model.TypeInitiative, id) })
 }
 
 // SetInitiativeStatus records a dated status change; the initiative's status becomes that

@@ -147,13 +147,14 @@ func paginate[T any](ctx context.Context, gdb *gorm.DB, idCol string, idOf func(
 	base := func() *gorm.DB { return scope(gdb.WithContext(ctx).Model(&zero)) }
 
 	// beyond returns the condition "row comes after c" in the sort order (or before it).
+	// A row-value comparison lets the database seek straight to the cursor in the
+	// (sort key, id) index instead of filtering and sorting every match.
 	beyond := func(c *cursor, later bool) (string, []any) {
 		op := ">"
 		if later == key.desc {
 			op = "<"
 		}
-		return fmt.Sprintf("(%s %s ? OR (%s = ? AND %s %s ?))", key.expr, op, key.expr, idCol, op),
-			[]any{c.Value, c.Value, c.ID}
+		return fmt.Sprintf("((%s, %s) %s (?, ?))", key.expr, idCol, op), []any{c.Value, c.ID}
 	}
 	q := base()
 	if after != nil {

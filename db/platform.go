@@ -125,13 +125,7 @@ func savePlatform(ctx context.Context, tx *gorm.DB, p *model.Platform) error {
 // DeletePlatform deletes a platform, its memberships and citations; its sessions and
 // initiatives stay, detached.
 func (s *Store) DeletePlatform(ctx context.Context, id string) error {
-	return s.write(ctx, func(tx *gorm.DB) error {
-		if err := remove(ctx, tx, model.TypePlatform, id); err != nil {
-			return err
-		}
-		n, _ := model.DecodeIntID("id", model.TypePlatform, id)
-		return touch(ctx, tx, subject{model.TypePlatform, n})
-	})
+	return s.write(ctx, func(tx *gorm.DB) error { return deleteCiting(ctx, tx, model.TypePlatform, id) })
 }
 
 // AddPlatformMember adds a membership of the country to the platform.

@@ -259,14 +259,12 @@ func (s *Store) DeleteSession(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
+		// Its statements stay, detached: their entries lose the session's platform.
 		affected, err := statementsOf(ctx, tx, "session_id", n)
 		if err != nil {
 			return err
 		}
-		if err := remove(ctx, tx, model.TypeSession, id); err != nil {
-			return err
-		}
-		return touch(ctx, tx, append(affected, subject{model.TypeSession, n})...)
+		return deleteCiting(ctx, tx, model.TypeSession, id, affected...)
 	})
 }
 

@@ -119,11 +119,5 @@ func saveStatement(ctx context.Context, tx *gorm.DB, x *model.Statement) error {
 
 // DeleteStatement deletes a statement with its citations.
 func (s *Store) DeleteStatement(ctx context.Context, id string) error {
-	return s.write(ctx, func(tx *gorm.DB) error {
-		if err := remove(ctx, tx, model.TypeStatement, id); err != nil {
-			return err
-		}
-		n, _ := model.DecodeIntID("id", model.TypeStatement, id)
-		return touch(ctx, tx, subject{model.TypeStatement, n})
-	})
+	return s.write(ctx, func(tx *gorm.DB) error { return deleteCiting(ctx, tx, model.TypeStatement, id) })
 }
