@@ -268,6 +268,7 @@ func syncEntries(tx *gorm.DB, column string, id int64, desired []*model.Timeline
 	keep := make(map[int64]bool, len(desired))
 	for _, e := range desired {
 		e.ID = byOrigin[e.Origin]
+		e.TextKey = strings.ToLower(join(e.Title, deref(e.Summary)))
 		e.LastKey = e.Date.LastKey()
 		if e.EndDate != nil && e.EndDate.LastKey() > e.LastKey {
 			e.LastKey = e.EndDate.LastKey()

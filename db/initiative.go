@@ -142,6 +142,7 @@ func (s *Store) UpdateInitiative(ctx context.Context, id string, patch model.Ini
 			return err
 		}
 		setOptional(patch.Description, &x.Description)
+		oldProposedOn := x.ProposedOn
 		setOptional(patch.ProposedOn, &x.ProposedOn)
 		if v, ok := patch.ProposedByID.ValueOK(); ok {
 			if x.ProposedByID, err = optRef(ctx, tx, "proposedById", model.TypeOfficial, v); err != nil {
@@ -164,6 +165,9 @@ func (s *Store) UpdateInitiative(ctx context.Context, id string, patch model.Ini
 			}
 		}
 		if err := saveInitiative(ctx, tx, x); err != nil {
+			return err
+		}
+		if err := moveProposal(ctx, tx, x, oldProposedOn); err != nil {
 			return err
 		}
 		if err := setInitiativeLinks(ctx, tx, x.ID, patch.SessionIds.Value(), patch.SessionIds.IsSet(), patch.TopicIds.Value(), patch.TopicIds.IsSet()); err != nil {
@@ -244,9 +248,33 @@ func setStatus(ctx context.Context, tx *gorm.DB, x *model.Initiative, c *model.I
 	if err := tx.WithContext(ctx).Create(c).Error; err != nil {
 		return fmt.Errorf("set status: %w", err)
 	}
+	return refreshStatus(ctx, tx, x)
+}
+
+// moveProposal keeps the initial PROPOSED change on the proposal date when that date
+// moves: the history records the proposal, not the day it was first typed in.
+func moveProposal(ctx context.Context, tx *gorm.DB, x *model.Initiative, old *model.Date) error {
+	if old == nil || x.ProposedOn == nil || *old == *x.ProposedOn {
+		return nil
+	}
+	err := tx.WithContext(ctx).Model(&model.InitiativeStatusChange{}).
+		Where("initiative_id = ? AND status = ? AND changed_on = ?", x.ID, model.InitiativeStatusProposed, *old).
+		Update("changed_on", *x.ProposedOn).Error
+	if err != nil {
+		return fmt.Errorf("move proposal: %w", err)
+	}
+	return refreshStatus(ctx, tx, x)
+}
+
+// refreshStatus sets the initiative's status to that of its latest change.
+func refreshStatus(ctx context.Context, tx *gorm.DB, x *model.Initiative) error {
 	var latest model.InitiativeStatusChange
-	if err := tx.WithContext(ctx).Where("initiative_id = ?", x.ID).Order("changed_on DESC, id DESC").Take(&latest).Error; err != nil {
-		return fmt.Errorf("set status: %w", err)
+	res := tx.WithContext(ctx).Where("initiative_id = ?", x.ID).Order("changed_on DESC, id DESC").Limit(1).Find(&latest)
+	if res.Error != nil {
+		return fmt.Errorf("set status: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil
 	}
 	x.Status = latest.Status
 	x.UpdatedAt = time.Now().UTC()

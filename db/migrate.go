@@ -278,11 +278,16 @@ var migrations = []migration{{common: `CREATE TABLE countries (
 			setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', body), 'B')) STORED
 	);
 	CREATE INDEX search_index_document ON search_index USING GIN (document)`},
+	// A lower-cased copy of each entry's text for the text filter: SQLite's LOWER and
+	// LIKE fold ASCII only, so Go folds it once, on write.
+	{common: `ALTER TABLE timeline_entries ADD COLUMN text_key TEXT NOT NULL DEFAULT ''`, after: reindexAll},
 }
 
-// migration is one step of the schema: SQL for every dialect, then the dialect's own.
+// migration is one step of the schema: SQL for every dialect, then the dialect's own,
+// then Go code that fills what the SQL added.
 type migration struct {
 	common, sqlite, postgres string
+	after                    func(ctx context.Context, tx *gorm.DB) error
 }
 
 // migrate brings the schema up to date and makes sure every ISO country exists.
@@ -307,6 +312,11 @@ func (s *Store) migrate(ctx context.Context) error {
 					continue
 				}
 				if err := tx.Exec(stmt).Error; err != nil {
+					return err
+				}
+			}
+			if m.after != nil {
+				if err := m.after(ctx, tx); err != nil {
 					return err
 				}
 			}

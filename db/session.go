@@ -306,6 +306,14 @@ func (s *Store) AddParticipant(ctx context.Context, sessionID, officialID string
 		if p.CountryCode, err = requireCountry(ctx, tx, "countryCode", countryCode); err != nil {
 			return err
 		}
+		if p.CountryCode == nil {
+			// Without a country given, the official represents their own.
+			var o model.Official
+			if err := tx.WithContext(ctx).Select("country_code").Take(&o, p.OfficialID).Error; err != nil {
+				return fmt.Errorf("add participant: %w", err)
+			}
+			p.CountryCode = o.CountryCode
+		}
 		if err := addParticipant(ctx, tx, p); err != nil {
 			return err
 		}

@@ -66,7 +66,7 @@ func timelineScope(f *model.TimelineFilter) (func(*gorm.DB) *gorm.DB, error) {
 		}
 		for _, w := range words {
 			like := "%" + escapeLike(w) + "%"
-			q = q.Where("(LOWER(timeline_entries.title) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(timeline_entries.summary, '')) LIKE ? ESCAPE '\\')", like, like)
+			q = q.Where("timeline_entries.text_key LIKE ? ESCAPE '\\'", like)
 		}
 		return q
 	}, nil

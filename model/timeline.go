@@ -44,9 +44,11 @@ type TimelineEntry struct {
 	EndDate *Date `gorm:"column:end_key"`
 	// LastKey is the last-day key of the whole period the entry covers (its end date's, or
 	// its date's), so that a "from" filter is one indexed comparison.
-	LastKey    int64
-	Title      string
-	Summary    *string
+	LastKey int64
+	Title   string
+	Summary *string
+	// TextKey is the lower-cased title and summary, which the text filter matches.
+	TextKey    string
 	PlatformID *int64
 	// Origin identifies the fact the entry comes from ("session:12", "position:5:ended");
 	// a rewrite of the record updates the entry in place, so its ID stays stable.
