@@ -75,13 +75,10 @@ func FuzzDecodeCursor(f *testing.F) {
 		for _, tc := range []struct{ value, id, wantValue, wantID any }{
 			{n, n, n, n},                     // dates and timeline entries
 			{code, code, wantCode, wantCode}, // countries
-			{text, n, wantText, n},           // names and titles, last: see fzKnownLongCursor
+			{text, n, wantText, n},           // names and titles
 		} {
 			cur := encodeCursor(tc.value, tc.id)
 			c, err := decodeCursor("before", cur, tc.wantValue, tc.wantID)
-			if err != nil && fzKnownLongCursor(cur) {
-				t.Skipf("known bug: encodeCursor(%q, %v) issues a cursor of %d bytes, which decodeCursor refuses (over 2000)", tc.value, tc.id, len(cur))
-			}
 			if err != nil {
 				t.Fatalf("encodeCursor(%q, %q) = %q (%d bytes), which decodeCursor refuses: %v", tc.value, tc.id, cur, len(cur), err)
 			}
@@ -91,14 +88,6 @@ func FuzzDecodeCursor(f *testing.F) {
 		}
 	})
 }
-
-// fzKnownLongCursor reports whether cur is refused only for the known bug: decodeCursor
-// refuses cursors over 2000 bytes, but encodeCursor issues longer ones for a title of up to
-// 500 bytes (Session, Initiative) full of characters that encoding/json escapes as six
-// bytes (&, <, >, control characters, U+2028), e.g. a title of 300 '&': its cursor is
-// refused as "invalid cursor" on the next page. Remove this when decodeCursor accepts every
-// cursor encodeCursor issues.
-func fzKnownLongCursor(cur string) bool { return len(cur) > 2000 }
 
 // FuzzSearchTerms checks that searchTerms never panics and turns any string into at most
 // 16 distinct non-empty lower-case words of at most 64 letters and digits, so that no
