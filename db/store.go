@@ -166,9 +166,15 @@ func (s *Store) read(ctx context.Context) *gorm.DB {
 // write runs fn in one transaction: it commits if fn returns nil and rolls back otherwise,
 // so a failed mutation changes nothing.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.wdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.wdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return translate(fn(tx))
 	})
+	if err != nil && model.ErrorCode(err) == model.EINTERNAL && ctx.Err() != nil {
+		// Past the deadline the driver reports what it was doing when stopped; the cause
+		// is the deadline, and the transaction was rolled back.
+		return fmt.Errorf("write stopped: %w", ctx.Err())
+	}
+	return err
 }
 
 // translate turns constraint violations the database reports into domain errors; other

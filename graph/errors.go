@@ -20,6 +20,8 @@ const (
 	CodeConflict        = "CONFLICT"
 	CodeUnauthenticated = "UNAUTHENTICATED"
 	CodeInternal        = "INTERNAL"
+	CodeTimeout         = "TIMEOUT"
+	CodeCancelled       = "CANCELLED"
 )
 
 // codes maps application error codes to GraphQL error codes: the one table where the
@@ -52,12 +54,14 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			if appErr.Field != "" {
 				ext["field"] = appErr.Field
 			}
-		case errors.Is(err, context.DeadlineExceeded):
+		case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
+			// Past the deadline the database reports whatever it was doing when stopped
+			// ("interrupted", "transaction already rolled back"): the cause is the deadline.
 			out.Message = "the request took too long and was stopped"
-			ext["code"] = "TIMEOUT"
-		case errors.Is(err, context.Canceled):
+			ext["code"] = CodeTimeout
+		case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
 			out.Message = "the request was cancelled"
-			ext["code"] = "CANCELLED"
+			ext["code"] = CodeCancelled
 		case ext["code"] != nil:
 			// gqlgen's own errors: the message is about the query, not our internals.
 		case isRequestError(err):

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -67,7 +68,19 @@ func guardGraphQL(l Limits, next http.Handler) http.Handler {
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		case http.MethodGet:
-			if isMutation(r.URL.Query().Get("query"), r.URL.Query().Get("operationName")) {
+			params, err := url.ParseQuery(r.URL.RawQuery)
+			if err != nil {
+				writeHTTPError(w, http.StatusBadRequest, CodeBadRequest, "the query string is malformed")
+				return
+			}
+			for _, name := range []string{"variables", "extensions"} {
+				var obj map[string]any
+				if v := params.Get(name); v != "" && json.Unmarshal([]byte(v), &obj) != nil {
+					writeHTTPError(w, http.StatusBadRequest, CodeBadRequest, name+" must be a JSON object")
+					return
+				}
+			}
+			if isMutation(params.Get("query"), params.Get("operationName")) {
 				w.Header().Set("Allow", http.MethodPost)
 				writeHTTPError(w, http.StatusMethodNotAllowed, CodeMethodNotAllowed, "mutations need POST")
 				return

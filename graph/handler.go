@@ -53,11 +53,13 @@ func NewGraphQL(store *db.Store, opts Options) *handler.Server {
 	srv.SetParserTokenLimit(limits.MaxTokens)
 	if opts.NoIntrospection {
 		srv.SetDisableSuggestion(true)
+		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 	} else {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(shapeLimit{limits: limits})
+	srv.Use(shapeLimit{limits: limits, noIntrospection: opts.NoIntrospection})
+	srv.AroundOperations(answerTimeouts)
 	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
 	srv.AroundOperations(requireTokenForMutations(opts.Token != ""))
 	srv.AroundOperations(limitMutations(newClients(limits.MutationRate, limits.MutationBurst)))

@@ -9,6 +9,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/validator/core"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 )
 
 // Limits bound what one request may cost. Every field has a flag in server.go; a zero
@@ -80,12 +82,15 @@ const (
 	CodeRootFieldLimit = "ROOT_FIELD_LIMIT_EXCEEDED"
 	CodeBodyTooLarge   = "REQUEST_TOO_LARGE"
 	CodeRateLimited    = "RATE_LIMITED"
+
+	CodeIntrospectionDisabled = "INTROSPECTION_DISABLED"
 )
 
 // shapeLimit is a gqlgen extension that refuses, before execution, an operation nested
 // too deeply or with too many aliases or root fields.
 type shapeLimit struct {
-	limits Limits
+	limits          Limits
+	noIntrospection bool
 }
 
 var _ interface {
@@ -105,6 +110,9 @@ func (l shapeLimit) MutateOperationContext(_ context.Context, oc *graphql.Operat
 	}
 	m := measure(oc.Operation.SelectionSet, fragments)
 	switch {
+	case m.introspection && l.noIntrospection:
+		return &gqlerror.Error{Message: "introspection is turned off on this server",
+			Extensions: map[string]any{"code": CodeIntrospectionDisabled}}
 	case m.roots > l.limits.MaxRootFields:
 		return limitError(CodeRootFieldLimit, "root field", l.limits.MaxRootFields, m.roots)
 	case m.depth > l.limits.MaxDepth:
@@ -113,6 +121,38 @@ func (l shapeLimit) MutateOperationContext(_ context.Context, oc *graphql.Operat
 		return limitError(CodeAliasLimit, "alias", l.limits.MaxAliases, m.aliases)
 	}
 	return nil
+}
+
+// rulesWithoutSuggestions are gqlparser's validation rules with every rule that suggests
+// names ("did you mean …") swapped for its silent twin, for servers that hide the schema.
+func rulesWithoutSuggestions() *rules.Rules {
+	r := rules.NewDefaultRules()
+	for _, swap := range []struct{ loud, quiet core.Rule }{
+		{rules.ValuesOfCorrectTypeRule, rules.ValuesOfCorrectTypeRuleWithoutSuggestions},
+		{rules.KnownArgumentNamesRule, rules.KnownArgumentNamesRuleWithoutSuggestions},
+		{rules.FieldsOnCorrectTypeRule, rules.FieldsOnCorrectTypeRuleWithoutSuggestions},
+		{rules.ScalarLeafsRule, rules.ScalarLeafsRuleWithoutSuggestions},
+	} {
+		r.RemoveRule(swap.loud.Name)
+		r.AddRule(swap.quiet.Name, swap.quiet.RuleFunc)
+	}
+	return r
+}
+
+// answerTimeouts answers a query or mutation whose deadline passed before it produced a
+// response with a coded error, where gqlgen would write a bare null.
+func answerTimeouts(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	handler := next(ctx)
+	if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Operation == ast.Subscription {
+		return handler // nil ends a subscription's stream
+	}
+	return func(ctx context.Context) *graphql.Response {
+		if res := handler(ctx); res != nil || ctx.Err() == nil {
+			return res
+		}
+		return &graphql.Response{Errors: gqlerror.List{{Message: "the request took too long and was stopped",
+			Extensions: map[string]any{"code": CodeTimeout}}}}
+	}
 }
 
 func limitError(code, what string, max, got int) *gqlerror.Error {
@@ -125,6 +165,7 @@ func limitError(code, what string, max, got int) *gqlerror.Error {
 // shape is what measure found in an operation.
 type shape struct {
 	depth, aliases, roots int
+	introspection         bool // asks for __schema or __type
 }
 
 // measure walks a selection set, expanding fragments, and returns its depth (fields with
@@ -145,6 +186,7 @@ func measure(set ast.SelectionSet, fragments ast.FragmentDefinitionList) shape {
 					s.aliases++
 				}
 				if strings.HasPrefix(x.Name, "__") {
+					s.introspection = s.introspection || x.Name == "__schema" || x.Name == "__type"
 					continue
 				}
 				if len(x.SelectionSet) > 0 {
