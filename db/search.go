@@ -36,7 +36,7 @@ func syncDoc(tx *gorm.DB, typ string, id int64, title, body string) error {
 	if title == "" && body == "" {
 		return nil
 	}
-	return tx.Exec("INSERT INTO search_index (docid, title, body) VALUES (?, ?, ?)", doc, title, body).Error
+	return tx.Exec("INSERT INTO search_index (docid, title, body) VALUES (?, ?, ?)", doc, fold(title), fold(body)).Error
 }
 
 // SearchHit is one record that matched a search, with its relevance.
@@ -65,7 +65,7 @@ const (
 // searchTerms reads a user's query as words — runs of letters and digits, lower-cased —
 // so that no character of it is ever taken as query syntax.
 func searchTerms(query string) []string {
-	words := strings.FieldsFunc(strings.ToLower(strings.ToValidUTF8(query, " ")), func(r rune) bool {
+	words := strings.FieldsFunc(fold(strings.ToLower(strings.ToValidUTF8(query, " "))), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
 	})
 	var out []string

@@ -169,12 +169,24 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	err := s.wdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return translate(fn(tx))
 	})
-	if err != nil && model.ErrorCode(err) == model.EINTERNAL && ctx.Err() != nil {
-		// Past the deadline the driver reports what it was doing when stopped; the cause
-		// is the deadline, and the transaction was rolled back.
-		return fmt.Errorf("write stopped: %w", ctx.Err())
+	if err != nil && model.ErrorCode(err) == model.EINTERNAL && Expired(ctx) {
+		// Past the deadline the driver reports what it was doing when stopped (a dial
+		// timeout, a rolled-back transaction); the cause is the deadline, and nothing was
+		// written.
+		return fmt.Errorf("write stopped: %w", context.DeadlineExceeded)
 	}
 	return err
+}
+
+// Expired reports whether ctx is done or its deadline has passed. A network deadline
+// derived from the context can fire a moment before the context's own timer marks it
+// done, so the deadline is checked too.
+func Expired(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	dl, ok := ctx.Deadline()
+	return ok && !time.Now().Before(dl)
 }
 
 // translate turns constraint violations the database reports into domain errors; other

@@ -3,10 +3,10 @@ package db_test
 import (
 	"context"
 	"log/slog"
-	"path/filepath"
 	"testing"
 
 	"diplomacy-timeline/db"
+	"diplomacy-timeline/db/dbtest"
 	"diplomacy-timeline/model"
 )
 
@@ -43,7 +43,7 @@ func count(tb testing.TB, s *db.Store) (sessions, topics, countries int) {
 // loaded once, what was written stays, and what was deleted does not come back.
 func TestRestartIsIdempotent(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "restart.db")
+	path := dbtest.DSN(t)
 
 	s := MustOpenDB(t, path)
 	sessions, topics, countries := count(t, s)
@@ -80,7 +80,7 @@ func TestRestartIsIdempotent(t *testing.T) {
 // database that already holds data of its own.
 func TestNoDatasetIntoAPopulatedDatabase(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "own.db")
+	path := dbtest.DSN(t)
 	s, err := db.Open(ctx, path, db.Options{NoDataset: true, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)

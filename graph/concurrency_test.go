@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -21,6 +20,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"diplomacy-timeline/db"
+	"diplomacy-timeline/db/dbtest"
 	"diplomacy-timeline/graph"
 )
 
@@ -226,7 +226,7 @@ func (b *hzLockedBuffer) String() string {
 }
 
 func TestPanicInResolver(t *testing.T) {
-	store, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"), db.Options{Logger: quietLogger})
+	store, err := db.Open(context.Background(), dbtest.DSN(t), db.Options{Logger: quietLogger})
 	if err != nil {
 		t.Fatalf("open database: %v", err)
 	}

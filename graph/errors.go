@@ -10,6 +10,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"diplomacy-timeline/db"
 	"diplomacy-timeline/model"
 )
 
@@ -54,7 +55,7 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			if appErr.Field != "" {
 				ext["field"] = appErr.Field
 			}
-		case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
+		case errors.Is(err, context.DeadlineExceeded) || (db.Expired(ctx) && !errors.Is(ctx.Err(), context.Canceled)):
 			// Past the deadline the database reports whatever it was doing when stopped
 			// ("interrupted", "transaction already rolled back"): the cause is the deadline.
 			out.Message = "the request took too long and was stopped"

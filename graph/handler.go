@@ -17,6 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/formatter"
 
 	"diplomacy-timeline/db"
+	"diplomacy-timeline/web"
 )
 
 // Options configure the HTTP surface.
@@ -63,6 +64,7 @@ func NewGraphQL(store *db.Store, opts Options) *handler.Server {
 	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
 	srv.AroundOperations(requireTokenForMutations(opts.Token != ""))
 	srv.AroundOperations(limitMutations(newClients(limits.MutationRate, limits.MutationBurst)))
+	srv.AroundFields(checkArgs)
 	srv.AroundFields(prefetchRoot)
 	srv.SetErrorPresenter(errorPresenter(log))
 	srv.SetRecoverFunc(recoverFunc(log))
@@ -70,7 +72,8 @@ func NewGraphQL(store *db.Store, opts Options) *handler.Server {
 }
 
 // NewHandler returns the whole HTTP surface: /graphql, /playground, /schema.graphql,
-// /healthz, /readyz, /metrics and /, with request logging and metrics.
+// /healthz, /readyz, /metrics, and the dashboard at / with its /assets/, with request logging
+// and metrics.
 func NewHandler(store *db.Store, opts Options) http.Handler {
 	log := opts.Logger
 	if log == nil {
@@ -91,7 +94,9 @@ func NewHandler(store *db.Store, opts Options) http.Handler {
 	api = rateLimit(newClients(limits.Rate, limits.Burst), limits.TrustProxy, api)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", instrument("/graphql", api))
-	mux.Handle("GET /playground", instrument("/playground", playground.Handler("diplomacy-timeline", "/graphql")))
+	// GraphiQL reads query and variables from its URL: the dashboard's "open in playground".
+	mux.Handle("GET /playground", instrument("/playground", playground.Handler("diplomacy-timeline", "/graphql",
+		playground.WithGraphiqlPersistStateInURL(true))))
 	mux.Handle("GET /schema.graphql", instrument("/schema.graphql", schemaHandler()))
 	mux.Handle("GET /healthz", instrument("/healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -99,7 +104,9 @@ func NewHandler(store *db.Store, opts Options) http.Handler {
 	})))
 	mux.Handle("GET /readyz", instrument("/readyz", readyHandler(store)))
 	mux.Handle("GET /metrics", promhttp.Handler())
-	mux.Handle("GET /{$}", instrument("/", http.HandlerFunc(index)))
+	dashboard := web.Handler()
+	mux.Handle("GET /{$}", instrument("/", dashboard))
+	mux.Handle("GET /assets/", instrument("/assets/", dashboard))
 	return logRequests(log, securityHeaders(mux))
 }
 
@@ -127,13 +134,4 @@ func readyHandler(store *db.Store) http.Handler {
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
-}
-
-// index points a person who opens the root at the playground until the dashboard lands.
-func index(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_, _ = w.Write([]byte(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>diplomacy-timeline</title></head>
-<body><h1>diplomacy-timeline</h1><p>A GraphQL API for the timeline of diplomacy.</p>
-<ul><li><a href="/playground">GraphiQL playground</a></li><li><a href="/schema.graphql">Schema (SDL)</a></li>
-<li>API endpoint: <code>/graphql</code></li></ul></body></html>`))
 }

@@ -1,0 +1,59 @@
+package graph
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"diplomacy-timeline/model"
+)
+
+// checkArgs refuses, before a resolver runs, any string argument holding a NUL character
+// or invalid UTF-8: no record can contain one, PostgreSQL rejects them outright, and an
+// error about them belongs to the client. The search query is read as words and is
+// exempt.
+func checkArgs(ctx context.Context, next graphql.Resolver) (any, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc != nil && fc.Field.Field != nil && len(fc.Field.Arguments) > 0 && !(fc.Object == "Query" && fc.Field.Name == "search") {
+		// The raw values, as written in the document or sent as variables.
+		raw := fc.Field.ArgumentMap(graphql.GetOperationContext(ctx).Variables)
+		for name, v := range raw {
+			if name == "input" {
+				name = "" // fields of an input object are named as the model names them
+			}
+			if path, bad := badString(v, name); bad {
+				return nil, model.FieldErrorf(path, "must be valid UTF-8 without NUL characters")
+			}
+		}
+	}
+	return next(ctx)
+}
+
+// badString finds a bad string in an argument value of any shape, returning its path.
+func badString(v any, path string) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return path, strings.IndexByte(x, 0) >= 0 || !utf8.ValidString(x)
+	case []string:
+		for _, s := range x {
+			if p, bad := badString(s, path); bad {
+				return p, true
+			}
+		}
+	case map[string]any:
+		for k, e := range x {
+			if p, bad := badString(e, strings.TrimPrefix(path+"."+k, ".")); bad {
+				return p, true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if p, bad := badString(e, path); bad {
+				return p, true
+			}
+		}
+	}
+	return "", false
+}
