@@ -71,33 +71,26 @@ func find[T any](tx *gorm.DB, id int64) (*T, bool, error) {
 func derivePlatform(tx *gorm.DB, id int64) error {
 	p, ok, err := find[model.Platform](tx, id)
 	if err != nil || !ok {
-		return errors.Join(err, syncEntries(tx, "subject_platform_id", id, nil), syncDoc(tx, model.TypePlatform, id, "", ""))
+		return errors.Join(err, syncEntries(tx, "subject_platform_id", id, nil), syncDoc(tx, model.TypePlatform, id, doc{}))
 	}
 	var codes []string
 	if err := tx.Model(&model.PlatformMember{}).Where("platform_id = ?", id).Distinct().Pluck("country_code", &codes).Error; err != nil {
 		return err
 	}
-	var entries []*model.TimelineEntry
-	if p.Founded != nil {
-		entries = append(entries, &model.TimelineEntry{
-			Kind: model.EntryPlatformFounded, Date: *p.Founded, EndDate: p.Dissolved,
-			Title: p.Name + " founded", Summary: p.Description, PlatformID: &p.ID,
-			Origin: fmt.Sprintf("platform:%d:founded", id), SubjectPlatformID: &p.ID, Countries: codes,
-		})
-	}
+	entries, d := platformFacts(p, codes)
 	if err := syncEntries(tx, "subject_platform_id", id, entries); err != nil {
 		return err
 	}
-	return syncDoc(tx, model.TypePlatform, id, join(p.Name, deref(p.FullName)), deref(p.Description))
+	return syncDoc(tx, model.TypePlatform, id, d)
 }
 
 func deriveSession(tx *gorm.DB, id int64) error {
 	x, ok, err := find[model.Session](tx, id)
 	if err != nil || !ok {
-		return errors.Join(err, syncEntries(tx, "subject_session_id", id, nil), syncDoc(tx, model.TypeSession, id, "", ""))
+		return errors.Join(err, syncEntries(tx, "subject_session_id", id, nil), syncDoc(tx, model.TypeSession, id, doc{}))
 	}
 	var parts []model.Participant
-	if err := tx.Where("session_id = ?", id).Find(&parts).Error; err != nil {
+	if err := tx.Where("session_id = ?", id).Order("id").Find(&parts).Error; err != nil {
 		return err
 	}
 	var subjects []string
@@ -108,67 +101,33 @@ func deriveSession(tx *gorm.DB, id int64) error {
 	if err := tx.Table("session_topics").Where("session_id = ?", id).Pluck("topic_id", &topics).Error; err != nil {
 		return err
 	}
-	countries := append(codesOf(x.HostCountryCode, x.Location.CountryCode), subjects...)
-	var officials []int64
-	for _, p := range parts {
-		countries = append(countries, codesOf(p.CountryCode)...)
-		officials = append(officials, p.OfficialID)
-	}
-	entry := &model.TimelineEntry{
-		Kind: model.EntrySession, Date: x.Start, EndDate: x.End, Title: x.Title, Summary: x.Summary,
-		PlatformID: x.PlatformID, Origin: fmt.Sprintf("session:%d", id), SubjectSessionID: &x.ID,
-		Countries: countries, Topics: topics, Officials: officials,
-	}
-	if err := syncEntries(tx, "subject_session_id", id, []*model.TimelineEntry{entry}); err != nil {
+	entries, d := sessionFacts(x, parts, subjects, topics)
+	if err := syncEntries(tx, "subject_session_id", id, entries); err != nil {
 		return err
 	}
-	return syncDoc(tx, model.TypeSession, id, x.Title, join(deref(x.Summary), deref(x.Location.City), deref(x.Location.Venue)))
+	return syncDoc(tx, model.TypeSession, id, d)
 }
 
 func deriveOfficial(tx *gorm.DB, id int64) error {
 	o, ok, err := find[model.Official](tx, id)
 	if err != nil || !ok {
-		return errors.Join(err, syncEntries(tx, "subject_official_id", id, nil), syncDoc(tx, model.TypeOfficial, id, "", ""))
+		return errors.Join(err, syncEntries(tx, "subject_official_id", id, nil), syncDoc(tx, model.TypeOfficial, id, doc{}))
 	}
 	var positions []*model.Position
 	if err := tx.Where("official_id = ?", id).Order("id").Find(&positions).Error; err != nil {
 		return err
 	}
-	var entries []*model.TimelineEntry
-	var posts []string
-	for _, p := range positions {
-		post := p.Title
-		if p.Organization != nil {
-			post += ", " + *p.Organization
-		}
-		posts = append(posts, post)
-		base := model.TimelineEntry{
-			SubjectOfficialID: &o.ID, PositionID: &p.ID,
-			Countries: codesOf(p.CountryCode, o.CountryCode), Officials: []int64{o.ID},
-		}
-		if p.Start != nil {
-			e := base
-			e.Kind, e.Date, e.EndDate = model.EntryPositionStarted, *p.Start, p.End
-			e.Title, e.Origin = o.Name+" becomes "+post, fmt.Sprintf("position:%d:started", p.ID)
-			entries = append(entries, &e)
-		}
-		if p.End != nil {
-			e := base
-			e.Kind, e.Date = model.EntryPositionEnded, *p.End
-			e.Title, e.Origin = o.Name+" leaves "+post, fmt.Sprintf("position:%d:ended", p.ID)
-			entries = append(entries, &e)
-		}
-	}
+	entries, d := officialFacts(o, positions)
 	if err := syncEntries(tx, "subject_official_id", id, entries); err != nil {
 		return err
 	}
-	return syncDoc(tx, model.TypeOfficial, id, join(append([]string{o.Name}, o.OtherNames...)...), join(posts...))
+	return syncDoc(tx, model.TypeOfficial, id, d)
 }
 
 func deriveInitiative(tx *gorm.DB, id int64) error {
 	x, ok, err := find[model.Initiative](tx, id)
 	if err != nil || !ok {
-		return errors.Join(err, syncEntries(tx, "subject_initiative_id", id, nil), syncDoc(tx, model.TypeInitiative, id, "", ""))
+		return errors.Join(err, syncEntries(tx, "subject_initiative_id", id, nil), syncDoc(tx, model.TypeInitiative, id, doc{}))
 	}
 	var changes []*model.InitiativeStatusChange
 	if err := tx.Where("initiative_id = ?", id).Order("changed_on, id").Find(&changes).Error; err != nil {
@@ -178,79 +137,50 @@ func deriveInitiative(tx *gorm.DB, id int64) error {
 	if err := tx.Table("initiative_topics").Where("initiative_id = ?", id).Pluck("topic_id", &topics).Error; err != nil {
 		return err
 	}
-	var officials []int64
-	if x.ProposedByID != nil {
-		officials = []int64{*x.ProposedByID}
-	}
-	base := model.TimelineEntry{
-		PlatformID: x.PlatformID, SubjectInitiativeID: &x.ID,
-		Countries: codesOf(x.CountryCode, x.Location.CountryCode), Topics: topics, Officials: officials,
-	}
-	var entries []*model.TimelineEntry
-	if x.ProposedOn != nil {
-		e := base
-		e.Kind, e.Date, e.Title, e.Summary = model.EntryInitiativeProposed, *x.ProposedOn, x.Title+" proposed", x.Description
-		e.Origin = fmt.Sprintf("initiative:%d:proposed", id)
-		entries = append(entries, &e)
-	}
-	for _, c := range changes {
-		// The proposal entry already stands for the initial status recorded on that day.
-		if x.ProposedOn != nil && c.Status == model.InitiativeStatusProposed && c.On == *x.ProposedOn {
-			continue
-		}
-		e := base
-		e.Kind, e.Date, e.Summary = model.EntryInitiativeStatusChanged, c.On, c.Note
-		e.Title = fmt.Sprintf("%s: %s", x.Title, strings.ToLower(strings.ReplaceAll(string(c.Status), "_", " ")))
-		e.Origin, e.StatusChangeID = fmt.Sprintf("status:%d", c.ID), &c.ID
-		entries = append(entries, &e)
-	}
+	entries, d := initiativeFacts(x, changes, topics)
 	if err := syncEntries(tx, "subject_initiative_id", id, entries); err != nil {
 		return err
 	}
-	return syncDoc(tx, model.TypeInitiative, id, x.Title, join(deref(x.Description), deref(x.Location.City)))
+	return syncDoc(tx, model.TypeInitiative, id, d)
 }
 
 func deriveStatement(tx *gorm.DB, id int64) error {
 	st, ok, err := find[model.Statement](tx, id)
 	if err != nil || !ok {
-		return errors.Join(err, syncEntries(tx, "subject_statement_id", id, nil), syncDoc(tx, model.TypeStatement, id, "", ""))
+		return errors.Join(err, syncEntries(tx, "subject_statement_id", id, nil), syncDoc(tx, model.TypeStatement, id, doc{}))
 	}
 	var o model.Official
 	if err := tx.Take(&o, st.OfficialID).Error; err != nil {
 		return err
 	}
-	e := &model.TimelineEntry{
-		Kind: model.EntryStatement, Date: st.Date, Title: o.Name + ": " + clip(st.Text, 140), Summary: &st.Text,
-		Origin: fmt.Sprintf("statement:%d", id), SubjectStatementID: &st.ID,
-		Countries: codesOf(o.CountryCode), Officials: []int64{o.ID},
-	}
+	var x *model.Session
+	var topics []int64
 	if st.SessionID != nil {
-		var x model.Session
-		if err := tx.Take(&x, *st.SessionID).Error; err != nil {
+		x = new(model.Session)
+		if err := tx.Take(x, *st.SessionID).Error; err != nil {
 			return err
 		}
-		e.PlatformID = x.PlatformID
-		e.Countries = append(e.Countries, codesOf(x.HostCountryCode)...)
-		if err := tx.Table("session_topics").Where("session_id = ?", x.ID).Pluck("topic_id", &e.Topics).Error; err != nil {
+		if err := tx.Table("session_topics").Where("session_id = ?", x.ID).Pluck("topic_id", &topics).Error; err != nil {
 			return err
 		}
 	}
-	if err := syncEntries(tx, "subject_statement_id", id, []*model.TimelineEntry{e}); err != nil {
+	entries, d := statementFacts(st, &o, x, topics)
+	if err := syncEntries(tx, "subject_statement_id", id, entries); err != nil {
 		return err
 	}
-	return syncDoc(tx, model.TypeStatement, id, o.Name, st.Text)
+	return syncDoc(tx, model.TypeStatement, id, d)
 }
 
 func deriveSource(tx *gorm.DB, id int64) error {
 	src, ok, err := find[model.Source](tx, id)
 	if err != nil || !ok {
-		return errors.Join(err, syncDoc(tx, model.TypeSource, id, "", ""))
+		return errors.Join(err, syncDoc(tx, model.TypeSource, id, doc{}))
 	}
 	var excerpts []string
 	if err := tx.Model(&model.Citation{}).Where("source_id = ? AND excerpt IS NOT NULL", id).Order("id").Pluck("excerpt", &excerpts).Error; err != nil {
 		return err
 	}
-	return syncDoc(tx, model.TypeSource, id, join(src.Title, deref(src.Publisher)), join(append([]string{deref(src.Excerpt)}, excerpts...)...))
+	return syncDoc(tx, model.TypeSource, id, sourceDoc(src, excerpts))
 }
 
 // syncEntries makes the entries of one subject (column = id) exactly desired: entries
@@ -268,11 +198,6 @@ func syncEntries(tx *gorm.DB, column string, id int64, desired []*model.Timeline
 	keep := make(map[int64]bool, len(desired))
 	for _, e := range desired {
 		e.ID = byOrigin[e.Origin]
-		e.TextKey = strings.ToLower(join(e.Title, deref(e.Summary)))
-		e.LastKey = e.Date.LastKey()
-		if e.EndDate != nil && e.EndDate.LastKey() > e.LastKey {
-			e.LastKey = e.EndDate.LastKey()
-		}
 		if err := tx.Save(e).Error; err != nil {
 			return err
 		}

@@ -27,8 +27,9 @@ func docID(typ string, id int64) int64 {
 	panic("db: no search documents for " + typ)
 }
 
-// syncDoc writes the search document of a record; an empty title and body removes it.
-func syncDoc(tx *gorm.DB, typ string, id int64, title, body string) error {
+// syncDoc writes the search document of a record; an empty document removes it.
+func syncDoc(tx *gorm.DB, typ string, id int64, d doc) error {
+	title, body := d.title, d.body
 	doc := docID(typ, id)
 	if err := tx.Exec("DELETE FROM search_index WHERE docid = ?", doc).Error; err != nil {
 		return err
