@@ -108,6 +108,13 @@ func envDuration(key string, def time.Duration) time.Duration {
 func main() {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	slog.SetDefault(log)
+	if len(os.Args) > 1 && os.Args[1] == "generate" {
+		if err := generate(os.Args[2:], log); err != nil && !errors.Is(err, flag.ErrHelp) {
+			log.Error("generate failed", "err", err)
+			os.Exit(1)
+		}
+		return
+	}
 	cfg, err := parseConfig(os.Args[1:])
 	if errors.Is(err, flag.ErrHelp) {
 		return

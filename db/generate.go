@@ -1,0 +1,392 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"diplomacy-timeline/model"
+)
+
+// GenerateOptions size a synthetic world.
+type GenerateOptions struct {
+	Sessions int    // sessions to create; officials, statements and the rest scale with it
+	Seed     uint64 // the same seed gives the same world, on either backend
+	// Progress, if set, is told what is being written.
+	Progress func(stage string, rows int64)
+}
+
+// GenerateStats counts what Generate wrote.
+type GenerateStats struct {
+	Platforms, Officials, Sessions, Initiatives, Statements, Sources, Entries int
+	Rows                                                                      int64
+}
+
+// world is a synthetic dataset held in memory before it is written.
+type world struct {
+	rng          *rand.Rand
+	codes        []string
+	platforms    []*model.Platform
+	members      map[int64][]*model.PlatformMember
+	topics       []*model.Topic
+	officials    []*model.Official
+	positions    map[int64][]*model.Position
+	sessions     []*model.Session
+	participants map[int64][]model.Participant
+	subjects     map[int64][]string
+	sessionTops  map[int64][]int64
+	initiatives  []*model.Initiative
+	changes      map[int64][]*model.InitiativeStatusChange
+	initTopics   map[int64][]int64
+	initSessions map[int64][]int64
+	statements   []*model.Statement
+	sources      []*model.Source
+	citations    []*model.Citation
+}
+
+// Generate fills an empty database with a realistic, deterministic synthetic world: every
+// country; about 50 platforms with members; opts.Sessions sessions from 1990 to 2026 with
+// 2–12 participants, topics and sources; one official per 20 sessions with 1–4 positions;
+// initiatives with status histories; statements. Activity is skewed as in real data: a few
+// platforms, officials and topics are busy, most are quiet. Everything, timeline entries
+// and search documents included, is written in one transaction with multi-row inserts.
+func (s *Store) Generate(ctx context.Context, opts GenerateOptions) (GenerateStats, error) {
+	if opts.Sessions < 1 {
+		return GenerateStats{}, model.FieldErrorf("sessions", "must be at least 1")
+	}
+	var n int64
+	for _, t := range []string{"platforms", "sessions", "officials", "topics", "sources"} {
+		var c int64
+		if err := s.wdb.WithContext(ctx).Table(t).Count(&c).Error; err != nil {
+			return GenerateStats{}, fmt.Errorf("generate: %w", err)
+		}
+		n += c
+	}
+	if n > 0 {
+		return GenerateStats{}, model.Errorf(model.ECONFLICT, "generate needs an empty database; this one has data")
+	}
+	progress := opts.Progress
+	if progress == nil {
+		progress = func(string, int64) {}
+	}
+	progress("building the world in memory", 0)
+	w := buildWorld(opts.Sessions, opts.Seed)
+
+	sqlDB, err := s.wdb.DB()
+	if err != nil {
+		return GenerateStats{}, fmt.Errorf("generate: %w", err)
+	}
+	tx, err := sqlDB.BeginTx(ctx, nil)
+	if err != nil {
+		return GenerateStats{}, fmt.Errorf("generate: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	b := &bulkWriter{ctx: ctx, tx: tx, postgres: s.dialect == dialectPostgres}
+	entries, err := w.write(b, progress)
+	if err != nil {
+		return GenerateStats{}, fmt.Errorf("generate: %w", err)
+	}
+	if b.postgres {
+		// Explicit keys leave the identity sequences behind; move them past the data.
+		for _, t := range []string{"platforms", "platform_members", "topics", "officials", "positions", "sessions",
+			"participants", "initiatives", "initiative_status_changes", "statements", "sources", "citations", "timeline_entries"} {
+			q := fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'), COALESCE((SELECT MAX(id) FROM %s), 0) + 1, false)", t, t)
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return GenerateStats{}, fmt.Errorf("generate: sequence of %s: %w", t, err)
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, placeholders(b.postgres, "INSERT INTO settings (key, value) VALUES (?, 'generated')"), datasetKey); err != nil {
+		return GenerateStats{}, fmt.Errorf("generate: %w", err)
+	}
+	progress("committing", b.rows)
+	if err := tx.Commit(); err != nil {
+		return GenerateStats{}, fmt.Errorf("generate: commit: %w", err)
+	}
+	// Fresh statistics let the planner pick the indexes the queries were built for.
+	progress("analyzing", b.rows)
+	if err := s.wdb.WithContext(ctx).Exec("ANALYZE").Error; err != nil {
+		return GenerateStats{}, fmt.Errorf("generate: analyze: %w", err)
+	}
+	return GenerateStats{Platforms: len(w.platforms), Officials: len(w.officials), Sessions: len(w.sessions),
+		Initiatives: len(w.initiatives), Statements: len(w.statements), Sources: len(w.sources), Entries: entries, Rows: b.rows}, nil
+}
+
+// placeholders rewrites ? placeholders as $n for PostgreSQL.
+func placeholders(postgres bool, q string) string {
+	if !postgres {
+		return q
+	}
+	out, n := make([]byte, 0, len(q)+8), 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			out = append(out, fmt.Sprintf("$%d", n)...)
+			continue
+		}
+		out = append(out, q[i])
+	}
+	return string(out)
+}
+
+// Vocabulary of the synthetic world.
+var (
+	genFormats = []string{"Dialogue", "Forum", "Partnership", "Council", "Initiative", "Format", "Conference", "Compact"}
+	genRegions = []string{"Caspian", "Central Asian", "Silk Road", "Aral", "Eurasian", "Pamir", "Steppe", "Tien Shan",
+		"Black Sea", "Baltic", "Danube", "Mekong", "Sahel", "Andean", "Arctic", "Gulf", "Indian Ocean", "Pacific"}
+	genTopics = []string{"Security", "Trade and investment", "Water", "Energy", "Humanitarian assistance", "Human rights",
+		"Counter-terrorism", "Climate", "Transport", "Education", "Health", "Migration", "Border management",
+		"Agriculture", "Digital economy", "Culture", "Tourism", "Customs", "Mining", "Finance", "Drug control",
+		"Disaster relief", "Science", "Sport", "Youth", "Women's rights", "Cyber security", "Space", "Fisheries", "Labour"}
+	genCities = []struct{ city, code string }{
+		{"Astana", "KZ"}, {"Almaty", "KZ"}, {"Bishkek", "KG"}, {"Dushanbe", "TJ"}, {"Ashgabat", "TM"}, {"Tashkent", "UZ"},
+		{"Samarkand", "UZ"}, {"Washington", "US"}, {"New York", "US"}, {"Geneva", "CH"}, {"Vienna", "AT"}, {"Brussels", "BE"},
+		{"Moscow", "RU"}, {"Beijing", "CN"}, {"Tokyo", "JP"}, {"Seoul", "KR"}, {"New Delhi", "IN"}, {"Ankara", "TR"},
+		{"Berlin", "DE"}, {"Paris", "FR"}, {"London", "GB"}, {"Rome", "IT"}, {"Baku", "AZ"}, {"Tbilisi", "GE"},
+		{"Kabul", "AF"}, {"Islamabad", "PK"}, {"Tehran", "IR"}, {"Riyadh", "SA"}, {"Doha", "QA"}, {"Abu Dhabi", "AE"},
+		{"Cairo", "EG"}, {"Addis Ababa", "ET"}, {"Nairobi", "KE"}, {"Brasília", "BR"}, {"Mexico City", "MX"}, {"Ottawa", "CA"},
+		{"Canberra", "AU"}, {"Jakarta", "ID"}, {"Bangkok", "TH"}, {"Ulaanbaatar", "MN"},
+	}
+	genFirst = []string{"Aigerim", "Bakyt", "Dilnoza", "Erlan", "Farrukh", "Gulnara", "Hamid", "Islom", "Jamshid", "Kamila",
+		"Laura", "Marat", "Nodira", "Olga", "Pavel", "Rustam", "Saule", "Timur", "Ulugbek", "Victoria", "William", "Yerlan",
+		"Zarina", "Anna", "Daniel", "Elena", "Jonathan", "Maria", "Peter", "Sarah", "Thomas", "Hiroshi", "Li", "Ahmed", "Fatima"}
+	genLast = []string{"Abdullaev", "Bekova", "Chen", "Dzhumabaev", "Ermekov", "Fischer", "Garcia", "Hasanov", "Ivanova",
+		"Jones", "Karimov", "Lee", "Mukhamedov", "Nazarova", "Orlov", "Petrov", "Rakhimov", "Sultanova", "Tanaka", "Usmonov",
+		"Volkova", "Wang", "Yusupov", "Zhakupov", "Smith", "Miller", "Kim", "Singh", "Rossi", "Dubois", "Novak", "Kowalski"}
+	genTitles = []string{"Minister of Foreign Affairs", "Deputy Minister of Foreign Affairs", "Special Representative",
+		"Ambassador", "Ambassador-at-Large", "Head of Department", "Prime Minister", "President", "Special Envoy",
+		"Secretary of State", "Assistant Secretary", "Permanent Representative to the UN"}
+	genPublishers = []string{"Kazinform", "Kabar", "Khovar", "TDH", "UzA", "Reuters", "AP", "AFP", "TASS", "Xinhua", "Trend", "Eurasianet"}
+	genVerbs      = []string{"discussed", "reviewed", "agreed on", "stressed", "welcomed progress on", "called for cooperation on", "launched work on"}
+)
+
+// buildWorld makes the world of the given size from the seed.
+func buildWorld(sessions int, seed uint64) *world {
+	w := &world{
+		rng:          rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		members:      map[int64][]*model.PlatformMember{},
+		positions:    map[int64][]*model.Position{},
+		participants: map[int64][]model.Participant{},
+		subjects:     map[int64][]string{},
+		sessionTops:  map[int64][]int64{},
+		changes:      map[int64][]*model.InitiativeStatusChange{},
+		initTopics:   map[int64][]int64{},
+		initSessions: map[int64][]int64{},
+	}
+	for _, c := range model.Countries() {
+		w.codes = append(w.codes, c.Code)
+	}
+	r := w.rng
+	// zipf picks index 0 most often and the tail rarely: the skew of real activity.
+	zipf := func(n int) func() int {
+		z := rand.NewZipf(r, 1.2, 2, uint64(n-1))
+		return func() int { return int(z.Uint64()) }
+	}
+	ptr := func(s string) *string { return &s }
+
+	for i, name := range genTopics {
+		w.topics = append(w.topics, &model.Topic{ID: int64(i + 1), Slug: fmt.Sprintf("topic-%02d", i+1), Name: name})
+	}
+	for i := range 50 {
+		id := int64(i + 1)
+		name := fmt.Sprintf("%s %s %d", genRegions[i%len(genRegions)], genFormats[(i/len(genRegions)+i)%len(genFormats)], i+1)
+		p := &model.Platform{ID: id, Slug: fmt.Sprintf("platform-%02d", i+1), Name: name,
+			Kind:        model.PlatformKinds[r.IntN(len(model.PlatformKinds))],
+			Description: ptr("A platform for " + genTopics[r.IntN(len(genTopics))] + " and " + genTopics[r.IntN(len(genTopics))] + "."),
+			Founded:     w.date(1975, 2015)}
+		w.platforms = append(w.platforms, p)
+		members := 3 + r.IntN(13)
+		seen := map[string]bool{}
+		for range members {
+			code := genCities[r.IntN(len(genCities))].code
+			if r.IntN(3) == 0 {
+				code = w.codes[r.IntN(len(w.codes))]
+			}
+			if seen[code] {
+				continue
+			}
+			seen[code] = true
+			role := model.MembershipRoleMember
+			if r.IntN(8) == 0 {
+				role = model.MembershipRoleObserver
+			}
+			w.members[id] = append(w.members[id], &model.PlatformMember{PlatformID: id, CountryCode: code, Role: role, Since: p.Founded})
+		}
+	}
+
+	nOfficials := max(20, sessions/20)
+	for i := range nOfficials {
+		id := int64(i + 1)
+		code := genCities[zipf(len(genCities))()].code
+		o := &model.Official{ID: id, Slug: fmt.Sprintf("official-%d", id),
+			Name:        genFirst[r.IntN(len(genFirst))] + " " + genLast[r.IntN(len(genLast))],
+			CountryCode: &code, OtherNames: []string{}}
+		w.officials = append(w.officials, o)
+		start := w.date(1985, 2020)
+		for j := range 1 + r.IntN(4) {
+			pos := &model.Position{OfficialID: id, Title: genTitles[r.IntN(len(genTitles))],
+				Organization: ptr("Government of " + code), CountryCode: &code, Start: start}
+			if j < 3 && r.IntN(3) > 0 {
+				end := model.DateOf(start.First().AddDate(1+r.IntN(6), r.IntN(12), 0))
+				if end.First().Year() <= 2026 {
+					pos.End = &end
+					next := model.DateOf(end.First().AddDate(0, 1, 0))
+					start = &next
+				}
+			}
+			w.positions[id] = append(w.positions[id], pos)
+			if pos.End == nil {
+				break
+			}
+		}
+	}
+
+	nSources := max(10, sessions/10)
+	for i := range nSources {
+		w.sources = append(w.sources, &model.Source{ID: int64(i + 1),
+			Title:       fmt.Sprintf("%s report %d on %s", genPublishers[i%len(genPublishers)], i+1, genTopics[r.IntN(len(genTopics))]),
+			Publisher:   ptr(genPublishers[i%len(genPublishers)]),
+			URL:         ptr(fmt.Sprintf("https://news.example/%d", i+1)),
+			PublishedOn: w.date(1990, 2026), Language: ptr("en"),
+			Excerpt:     ptr("Officials " + genVerbs[r.IntN(len(genVerbs))] + " " + genTopics[r.IntN(len(genTopics))] + ".")})
+	}
+
+	pickPlatform, pickOfficial, pickTopic := zipf(len(w.platforms)), zipf(len(w.officials)), zipf(len(w.topics))
+	for i := range sessions {
+		id := int64(i + 1)
+		city := genCities[r.IntN(len(genCities))]
+		kind := model.SessionKinds[r.IntN(len(model.SessionKinds))]
+		x := &model.Session{ID: id, Slug: fmt.Sprintf("session-%d", id), Kind: kind,
+			Start:    *w.partialDate(1990, 2026),
+			Location: model.Location{City: ptr(city.city), CountryCode: ptr(city.code)}, HostCountryCode: ptr(city.code)}
+		if r.IntN(10) > 0 {
+			pid := w.platforms[pickPlatform()].ID
+			x.PlatformID = &pid
+		}
+		if x.Start.Precision() == model.PrecisionDay && r.IntN(4) == 0 {
+			end := model.DateOf(x.Start.First().AddDate(0, 0, 1+r.IntN(3)))
+			x.End = &end
+		}
+		var topics []int64
+		for range 1 + r.IntN(3) {
+			t := w.topics[pickTopic()].ID
+			if !contains(topics, t) {
+				topics = append(topics, t)
+			}
+		}
+		w.sessionTops[id] = topics
+		platformName := "Bilateral"
+		if x.PlatformID != nil {
+			platformName = w.platforms[*x.PlatformID-1].Name
+		}
+		x.Title = fmt.Sprintf("%s %s in %s", platformName, kindWord(kind), city.city)
+		x.Summary = ptr(fmt.Sprintf("Delegations %s %s and %s in %s.", genVerbs[r.IntN(len(genVerbs))],
+			genTopics[topics[0]-1], genTopics[r.IntN(len(genTopics))], city.city))
+		if r.IntN(5) == 0 {
+			w.subjects[id] = []string{w.codes[r.IntN(len(w.codes))]}
+		}
+		var parts []model.Participant
+		for range 2 + r.IntN(11) {
+			o := w.officials[pickOfficial()]
+			dup := false
+			for _, p := range parts {
+				dup = dup || p.OfficialID == o.ID
+			}
+			if !dup {
+				parts = append(parts, model.Participant{SessionID: id, OfficialID: o.ID, Role: ptr("delegate"), CountryCode: o.CountryCode})
+			}
+		}
+		w.participants[id] = parts
+		w.sessions = append(w.sessions, x)
+		w.citations = append(w.citations, &model.Citation{SourceID: w.sources[r.IntN(len(w.sources))].ID, SessionID: &x.ID})
+	}
+
+	for i := range max(5, sessions/50) {
+		id := int64(i + 1)
+		o := w.officials[pickOfficial()]
+		x := &model.Initiative{ID: id, Slug: fmt.Sprintf("initiative-%d", id),
+			Title:       fmt.Sprintf("%s initiative %d on %s", genRegions[r.IntN(len(genRegions))], id, genTopics[r.IntN(len(genTopics))]),
+			Description: ptr("A proposal for " + genTopics[r.IntN(len(genTopics))] + "."),
+			Status:      model.InitiativeStatusProposed, ProposedOn: w.date(1992, 2025), ProposedByID: &o.ID, CountryCode: o.CountryCode}
+		if r.IntN(2) == 0 {
+			pid := w.platforms[pickPlatform()].ID
+			x.PlatformID = &pid
+		}
+		w.changes[id] = []*model.InitiativeStatusChange{{InitiativeID: id, Status: model.InitiativeStatusProposed, On: *x.ProposedOn}}
+		on := x.ProposedOn.First()
+		for range r.IntN(3) {
+			on = on.AddDate(0, 1+r.IntN(24), 0)
+			if on.Year() > 2026 {
+				break
+			}
+			st := model.InitiativeStatuses[1+r.IntN(len(model.InitiativeStatuses)-1)]
+			w.changes[id] = append(w.changes[id], &model.InitiativeStatusChange{InitiativeID: id, Status: st, On: model.DateOf(on)})
+			x.Status = st
+		}
+		w.initTopics[id] = []int64{w.topics[pickTopic()].ID}
+		w.initSessions[id] = []int64{w.sessions[r.IntN(len(w.sessions))].ID}
+		w.initiatives = append(w.initiatives, x)
+		w.citations = append(w.citations, &model.Citation{SourceID: w.sources[r.IntN(len(w.sources))].ID, InitiativeID: &x.ID})
+	}
+
+	for i := range max(1, sessions/4) {
+		id := int64(i + 1)
+		x := w.sessions[r.IntN(len(w.sessions))]
+		parts := w.participants[x.ID]
+		speaker := parts[r.IntN(len(parts))].OfficialID
+		st := &model.Statement{ID: id, OfficialID: speaker, SessionID: &x.ID, Date: x.Start,
+			Text: fmt.Sprintf("We %s %s and will continue to work with our partners.", genVerbs[r.IntN(len(genVerbs))],
+				genTopics[w.sessionTops[x.ID][0]-1])}
+		w.statements = append(w.statements, st)
+		w.citations = append(w.citations, &model.Citation{SourceID: w.sources[r.IntN(len(w.sources))].ID, StatementID: &st.ID})
+	}
+	return w
+}
+
+func kindWord(k model.SessionKind) string {
+	switch k {
+	case model.SessionKindSummit:
+		return "summit"
+	case model.SessionKindMinisterial:
+		return "ministerial"
+	case model.SessionKindSpecialSession:
+		return "special session"
+	case model.SessionKindWorkingGroup:
+		return "working group"
+	case model.SessionKindBilateralMeeting:
+		return "meeting"
+	case model.SessionKindVisit:
+		return "visit"
+	}
+	return "talks"
+}
+
+func contains[T comparable](list []T, v T) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// date returns a day-precision date in the years [from, to].
+func (w *world) date(from, to int) *model.Date {
+	d := model.DateOf(time.Date(from, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, w.rng.IntN((to-from+1)*365)))
+	return &d
+}
+
+// partialDate returns a date that is usually a day, sometimes only a month or a year.
+func (w *world) partialDate(from, to int) *model.Date {
+	d := w.date(from, to)
+	s := d.String()
+	switch p := w.rng.IntN(100); {
+	case p < 3:
+		s = s[:4]
+	case p < 10:
+		s = s[:7]
+	}
+	out := model.MustParseDate(s)
+	return &out
+}

@@ -1,0 +1,277 @@
+package db
+
+import (
+	"encoding/json"
+	"time"
+
+	"diplomacy-timeline/model"
+)
+
+// genTime is the creation time of every generated record, so the world is the same on
+// every run.
+var genTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Value helpers: typed nil pointers become NULL.
+func sv(s *string) any {
+	if s == nil {
+		return nil
+	}
+	return *s
+}
+
+func iv(n *int64) any {
+	if n == nil {
+		return nil
+	}
+	return *n
+}
+
+func dv(d *model.Date) any {
+	if d == nil {
+		return nil
+	}
+	return d.Key()
+}
+
+func fv(f *float64) any {
+	if f == nil {
+		return nil
+	}
+	return *f
+}
+
+// write inserts the world, then its timeline entries and search documents, and returns
+// the number of entries.
+func (w *world) write(b *bulkWriter, progress func(string, int64)) (int, error) {
+	step := func(stage, table string, cols []string, rows [][]any) error {
+		progress(stage, b.rows)
+		return b.insert(table, cols, rows)
+	}
+	var rows [][]any
+
+	for _, t := range w.topics {
+		rows = append(rows, []any{t.ID, t.Slug, t.Name, sv(t.Description)})
+	}
+	if err := step("topics", "topics", []string{"id", "slug", "name", "description"}, rows); err != nil {
+		return 0, err
+	}
+
+	rows = nil
+	var memberRows [][]any
+	memberID := int64(0)
+	for _, p := range w.platforms {
+		rows = append(rows, []any{p.ID, p.Slug, p.Name, sv(p.FullName), sv(p.Description), string(p.Kind), dv(p.Founded), dv(p.Dissolved), sv(p.Website), genTime, genTime})
+		for _, m := range w.members[p.ID] {
+			memberID++
+			m.ID = memberID
+			memberRows = append(memberRows, []any{m.ID, m.PlatformID, m.CountryCode, string(m.Role), dv(m.Since), dv(m.Until)})
+		}
+	}
+	if err := step("platforms", "platforms", []string{"id", "slug", "name", "full_name", "description", "kind", "founded", "dissolved", "website", "created_at", "updated_at"}, rows); err != nil {
+		return 0, err
+	}
+	if err := step("platform members", "platform_members", []string{"id", "platform_id", "country_code", "role", "since", "until"}, memberRows); err != nil {
+		return 0, err
+	}
+
+	rows = nil
+	var posRows [][]any
+	posID := int64(0)
+	for _, o := range w.officials {
+		names, _ := json.Marshal(o.OtherNames)
+		rows = append(rows, []any{o.ID, o.Slug, o.Name, string(names), sv(o.CountryCode), genTime, genTime})
+		for _, p := range w.positions[o.ID] {
+			posID++
+			p.ID = posID
+			posRows = append(posRows, []any{p.ID, p.OfficialID, p.Title, sv(p.Organization), sv(p.CountryCode), dv(p.Start), dv(p.End)})
+		}
+	}
+	if err := step("officials", "officials", []string{"id", "slug", "name", "other_names", "country_code", "created_at", "updated_at"}, rows); err != nil {
+		return 0, err
+	}
+	if err := step("positions", "positions", []string{"id", "official_id", "title", "organization", "country_code", "start_date", "end_date"}, posRows); err != nil {
+		return 0, err
+	}
+
+	rows = nil
+	var topicRows, subjectRows, partRows [][]any
+	partID := int64(0)
+	for _, x := range w.sessions {
+		l := x.Location
+		rows = append(rows, []any{x.ID, x.Slug, x.Title, string(x.Kind), iv(x.PlatformID), iv(x.ParentID), x.Start.Key(), dv(x.End),
+			sv(l.City), sv(l.CountryCode), sv(l.Venue), fv(l.Latitude), fv(l.Longitude), sv(x.HostCountryCode), sv(x.Summary), genTime, genTime})
+		for _, t := range w.sessionTops[x.ID] {
+			topicRows = append(topicRows, []any{x.ID, t})
+		}
+		for _, c := range w.subjects[x.ID] {
+			subjectRows = append(subjectRows, []any{x.ID, c})
+		}
+		for i := range w.participants[x.ID] {
+			p := &w.participants[x.ID][i]
+			partID++
+			p.ID = partID
+			partRows = append(partRows, []any{p.ID, p.SessionID, p.OfficialID, sv(p.Role), sv(p.CountryCode)})
+		}
+	}
+	if err := step("sessions", "sessions", []string{"id", "slug", "title", "kind", "platform_id", "parent_id", "start_date", "end_date",
+		"location_city", "location_country_code", "location_venue", "location_latitude", "location_longitude", "host_country_code",
+		"summary", "created_at", "updated_at"}, rows); err != nil {
+		return 0, err
+	}
+	if err := step("session topics", "session_topics", []string{"session_id", "topic_id"}, topicRows); err != nil {
+		return 0, err
+	}
+	if err := step("session subjects", "session_subject_countries", []string{"session_id", "country_code"}, subjectRows); err != nil {
+		return 0, err
+	}
+	if err := step("participants", "participants", []string{"id", "session_id", "official_id", "role", "country_code"}, partRows); err != nil {
+		return 0, err
+	}
+
+	rows = nil
+	var changeRows, itRows, isRows [][]any
+	changeID := int64(0)
+	for _, x := range w.initiatives {
+		l := x.Location
+		rows = append(rows, []any{x.ID, x.Slug, x.Title, sv(x.Description), string(x.Status), dv(x.ProposedOn), iv(x.ProposedByID), sv(x.CountryCode),
+			sv(l.City), sv(l.CountryCode), sv(l.Venue), fv(l.Latitude), fv(l.Longitude), iv(x.PlatformID), genTime, genTime})
+		for _, c := range w.changes[x.ID] {
+			changeID++
+			c.ID = changeID
+			changeRows = append(changeRows, []any{c.ID, c.InitiativeID, string(c.Status), c.On.Key(), sv(c.Note)})
+		}
+		for _, t := range w.initTopics[x.ID] {
+			itRows = append(itRows, []any{x.ID, t})
+		}
+		for _, sid := range w.initSessions[x.ID] {
+			isRows = append(isRows, []any{x.ID, sid})
+		}
+	}
+	if err := step("initiatives", "initiatives", []string{"id", "slug", "title", "description", "status", "proposed_on", "proposed_by_id", "country_code",
+		"location_city", "location_country_code", "location_venue", "location_latitude", "location_longitude", "platform_id", "created_at", "updated_at"}, rows); err != nil {
+		return 0, err
+	}
+	if err := step("status history", "initiative_status_changes", []string{"id", "initiative_id", "status", "changed_on", "note"}, changeRows); err != nil {
+		return 0, err
+	}
+	if err := step("initiative topics", "initiative_topics", []string{"initiative_id", "topic_id"}, itRows); err != nil {
+		return 0, err
+	}
+	if err := step("initiative sessions", "initiative_sessions", []string{"initiative_id", "session_id"}, isRows); err != nil {
+		return 0, err
+	}
+
+	rows = nil
+	for _, st := range w.statements {
+		rows = append(rows, []any{st.ID, st.OfficialID, iv(st.SessionID), st.Date.Key(), st.Text, genTime, genTime})
+	}
+	if err := step("statements", "statements", []string{"id", "official_id", "session_id", "stated_on", "text", "created_at", "updated_at"}, rows); err != nil {
+		return 0, err
+	}
+
+	rows = nil
+	for _, s := range w.sources {
+		rows = append(rows, []any{s.ID, s.Title, sv(s.Publisher), sv(s.URL), dv(s.PublishedOn), sv(s.Language), sv(s.Excerpt), genTime, genTime})
+	}
+	if err := step("sources", "sources", []string{"id", "title", "publisher", "url", "published_on", "language", "excerpt", "created_at", "updated_at"}, rows); err != nil {
+		return 0, err
+	}
+	rows = nil
+	for i, c := range w.citations {
+		c.ID = int64(i + 1)
+		rows = append(rows, []any{c.ID, c.SourceID, iv(c.PlatformID), iv(c.SessionID), iv(c.InitiativeID), iv(c.StatementID), sv(c.Excerpt)})
+	}
+	if err := step("citations", "citations", []string{"id", "source_id", "platform_id", "session_id", "initiative_id", "statement_id", "excerpt"}, rows); err != nil {
+		return 0, err
+	}
+
+	return w.writeDerived(b, progress)
+}
+
+// writeDerived writes the timeline entries and search documents of the world, made by the
+// same functions that keep them in step with single writes.
+func (w *world) writeDerived(b *bulkWriter, progress func(string, int64)) (int, error) {
+	var entries []*model.TimelineEntry
+	docs := [][]any{}
+	addDoc := func(typ string, id int64, d doc) {
+		docs = append(docs, []any{docID(typ, id), fold(d.title), fold(d.body)})
+	}
+	for _, p := range w.platforms {
+		var codes []string
+		for _, m := range w.members[p.ID] {
+			codes = append(codes, m.CountryCode)
+		}
+		es, d := platformFacts(p, codes)
+		entries = append(entries, es...)
+		addDoc(model.TypePlatform, p.ID, d)
+	}
+	for _, x := range w.sessions {
+		es, d := sessionFacts(x, w.participants[x.ID], w.subjects[x.ID], w.sessionTops[x.ID])
+		entries = append(entries, es...)
+		addDoc(model.TypeSession, x.ID, d)
+	}
+	for _, o := range w.officials {
+		es, d := officialFacts(o, w.positions[o.ID])
+		entries = append(entries, es...)
+		addDoc(model.TypeOfficial, o.ID, d)
+	}
+	for _, x := range w.initiatives {
+		es, d := initiativeFacts(x, w.changes[x.ID], w.initTopics[x.ID])
+		entries = append(entries, es...)
+		addDoc(model.TypeInitiative, x.ID, d)
+	}
+	for _, st := range w.statements {
+		x := w.sessions[*st.SessionID-1]
+		es, d := statementFacts(st, w.officials[st.OfficialID-1], x, w.sessionTops[x.ID])
+		entries = append(entries, es...)
+		addDoc(model.TypeStatement, st.ID, d)
+	}
+	for _, s := range w.sources {
+		addDoc(model.TypeSource, s.ID, sourceDoc(s, nil))
+	}
+
+	var rows, countryRows, topicRows, officialRows [][]any
+	for i, e := range entries {
+		e.ID = int64(i + 1)
+		var end any
+		if e.EndDate != nil {
+			end = e.EndDate.Key()
+		}
+		rows = append(rows, []any{e.ID, string(e.Kind), e.Date.Key(), end, e.LastKey, e.Title, sv(e.Summary), iv(e.PlatformID), e.Origin,
+			iv(e.SubjectPlatformID), iv(e.SubjectSessionID), iv(e.SubjectInitiativeID), iv(e.SubjectOfficialID), iv(e.SubjectStatementID),
+			iv(e.PositionID), iv(e.StatusChangeID), e.TextKey})
+		for _, c := range dedupe(e.Countries) {
+			countryRows = append(countryRows, []any{e.ID, c})
+		}
+		for _, t := range dedupe(e.Topics) {
+			topicRows = append(topicRows, []any{e.ID, t})
+		}
+		for _, o := range dedupe(e.Officials) {
+			officialRows = append(officialRows, []any{e.ID, o})
+		}
+	}
+	progress("timeline entries", b.rows)
+	if err := b.insert("timeline_entries", []string{"id", "kind", "date_key", "end_key", "last_key", "title", "summary", "platform_id", "origin",
+		"subject_platform_id", "subject_session_id", "subject_initiative_id", "subject_official_id", "subject_statement_id",
+		"position_id", "status_change_id", "text_key"}, rows); err != nil {
+		return 0, err
+	}
+	for _, l := range []struct {
+		table, col string
+		rows       [][]any
+	}{
+		{"timeline_entry_countries", "country_code", countryRows},
+		{"timeline_entry_topics", "topic_id", topicRows},
+		{"timeline_entry_officials", "official_id", officialRows},
+	} {
+		progress(l.table, b.rows)
+		if err := b.insert(l.table, []string{"entry_id", l.col}, l.rows); err != nil {
+			return 0, err
+		}
+	}
+	progress("search index", b.rows)
+	if err := b.insert("search_index", []string{"docid", "title", "body"}, docs); err != nil {
+		return 0, err
+	}
+	return len(entries), nil
+}
