@@ -249,7 +249,7 @@ func buildWorld(sessions int, seed uint64) *world {
 			Publisher:   ptr(genPublishers[i%len(genPublishers)]),
 			URL:         ptr(fmt.Sprintf("https://news.example/%d", i+1)),
 			PublishedOn: w.date(1990, 2026), Language: ptr("en"),
-			Excerpt:     ptr("Officials " + genVerbs[r.IntN(len(genVerbs))] + " " + genTopics[r.IntN(len(genTopics))] + ".")})
+			Excerpt: ptr("Officials " + genVerbs[r.IntN(len(genVerbs))] + " " + genTopics[r.IntN(len(genTopics))] + ".")})
 	}
 
 	pickPlatform, pickOfficial, pickTopic := zipf(len(w.platforms)), zipf(len(w.officials)), zipf(len(w.topics))
