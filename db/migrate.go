@@ -281,6 +281,9 @@ var migrations = []migration{{common: `CREATE TABLE countries (
 	// A lower-cased copy of each entry's text for the text filter: SQLite's LOWER and
 	// LIKE fold ASCII only, so Go folds it once, on write.
 	{common: `ALTER TABLE timeline_entries ADD COLUMN text_key TEXT NOT NULL DEFAULT ''`, after: reindexAll},
+	// The long ranges (over a year) that a "from" filter must find however early they
+	// began; see timelineScopes.
+	{common: `CREATE INDEX timeline_long ON timeline_entries (last_key, date_key) WHERE last_key - date_key > 9999`},
 }
 
 // migration is one step of the schema: SQL for every dialect, then the dialect's own,

@@ -1,11 +1,13 @@
 package db
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -122,9 +124,10 @@ func checkPage(p Page) (limit int, backward bool, err error) {
 }
 
 // paginate runs a keyset-paginated query on T's table, whose primary key is idCol (a
-// qualified column) and idOf reads from a row. scope applies the filter to a fresh query;
-// it is called once per statement.
-func paginate[T any](ctx context.Context, gdb *gorm.DB, idCol string, idOf func(*T) any, p Page, key sortKey[T], scope func(*gorm.DB) *gorm.DB) (*Conn[T], error) {
+// qualified column) and idOf reads from a row. Each scope applies the filter to a fresh
+// query; a filter that one indexed query cannot serve well may be given as several scopes
+// selecting disjoint parts of the result, each sorted by the database and merged here.
+func paginate[T any](ctx context.Context, gdb *gorm.DB, idCol string, idOf func(*T) any, p Page, key sortKey[T], scopes ...func(*gorm.DB) *gorm.DB) (*Conn[T], error) {
 	limit, backward, err := checkPage(p)
 	if err != nil {
 		return nil, err
@@ -146,7 +149,7 @@ func paginate[T any](ctx context.Context, gdb *gorm.DB, idCol string, idOf func(
 		}
 		before = &c
 	}
-	base := func() *gorm.DB { return scope(gdb.WithContext(ctx).Model(&zero)) }
+	base := func(scope func(*gorm.DB) *gorm.DB) *gorm.DB { return scope(gdb.WithContext(ctx).Model(&zero)) }
 
 	// beyond returns the condition "row comes after c" in the sort order (or before it).
 	// A row-value comparison lets the database seek straight to the cursor in the
@@ -158,24 +161,41 @@ func paginate[T any](ctx context.Context, gdb *gorm.DB, idCol string, idOf func(
 		}
 		return fmt.Sprintf("((%s, %s) %s (?, ?))", key.expr, idCol, op), []any{c.Value, c.ID}
 	}
-	q := base()
-	if after != nil {
-		cond, args := beyond(after, true)
-		q = q.Where(cond, args...)
-	}
-	if before != nil {
-		cond, args := beyond(before, false)
-		q = q.Where(cond, args...)
-	}
+	descending := key.desc != backward
 	dir := "ASC"
-	if key.desc != backward {
+	if descending {
 		dir = "DESC"
 	}
 	conn := &Conn[T]{}
 	if limit > 0 {
 		var rows []*T
-		if err := q.Order(fmt.Sprintf("%s %s, %s %s", key.expr, dir, idCol, dir)).Limit(limit + 1).Find(&rows).Error; err != nil {
-			return nil, fmt.Errorf("paginate: %w", err)
+		for _, scope := range scopes {
+			q := base(scope)
+			if after != nil {
+				cond, args := beyond(after, true)
+				q = q.Where(cond, args...)
+			}
+			if before != nil {
+				cond, args := beyond(before, false)
+				q = q.Where(cond, args...)
+			}
+			var part []*T
+			if err := q.Order(fmt.Sprintf("%s %s, %s %s", key.expr, dir, idCol, dir)).Limit(limit + 1).Find(&part).Error; err != nil {
+				return nil, fmt.Errorf("paginate: %w", err)
+			}
+			rows = append(rows, part...)
+		}
+		if len(scopes) > 1 {
+			slices.SortStableFunc(rows, func(a, b *T) int {
+				c := compareKeys(key.value(a), key.value(b))
+				if c == 0 {
+					c = compareKeys(idOf(a), idOf(b))
+				}
+				if descending {
+					return -c
+				}
+				return c
+			})
 		}
 		more := len(rows) > limit
 		if more {
@@ -195,9 +215,13 @@ func paginate[T any](ctx context.Context, gdb *gorm.DB, idCol string, idOf func(
 	// The other direction: is anything on the near side of the cursor we started from?
 	exists := func(c *cursor, later bool) (bool, error) {
 		cond, args := beyond(c, later)
-		var ones []int64
-		err := base().Where("NOT "+cond, args...).Select("1 AS one").Limit(1).Scan(&ones).Error
-		return len(ones) > 0, err
+		for _, scope := range scopes {
+			var ones []int64
+			if err := base(scope).Where("NOT "+cond, args...).Select("1 AS one").Limit(1).Scan(&ones).Error; err != nil || len(ones) > 0 {
+				return len(ones) > 0, err
+			}
+		}
+		return false, nil
 	}
 	if !backward && after != nil {
 		if conn.HasPreviousPage, err = exists(after, true); err != nil {
@@ -210,11 +234,35 @@ func paginate[T any](ctx context.Context, gdb *gorm.DB, idCol string, idOf func(
 		}
 	}
 	if p.Count {
-		var n int64
-		if err := base().Count(&n).Error; err != nil {
-			return nil, fmt.Errorf("paginate: count: %w", err)
+		countCtx := context.WithValue(ctx, countingKey{}, true)
+		for _, scope := range scopes {
+			var n int64
+			if err := scope(gdb.WithContext(countCtx).Model(&zero)).Count(&n).Error; err != nil {
+				return nil, fmt.Errorf("paginate: count: %w", err)
+			}
+			conn.TotalCount += int(n)
 		}
-		conn.TotalCount = int(n)
 	}
 	return conn, nil
+}
+
+type countingKey struct{}
+
+// counting reports whether a scope is building a COUNT, which may want another plan than a
+// page: a page is best driven by the sort index and stopped at its limit, a count by the
+// most selective index.
+func counting(q *gorm.DB) bool {
+	on, _ := q.Statement.Context.Value(countingKey{}).(bool)
+	return on
+}
+
+// compareKeys orders two sort values of the same type: int64 or string.
+func compareKeys(a, b any) int {
+	switch x := a.(type) {
+	case int64:
+		return cmp.Compare(x, b.(int64))
+	case string:
+		return strings.Compare(x, b.(string))
+	}
+	return 0
 }

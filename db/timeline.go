@@ -1,8 +1,10 @@
 package db
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"gorm.io/gorm"
@@ -13,10 +15,22 @@ import (
 // maxTextFilterWords bounds the words of a timeline text filter.
 const maxTextFilterWords = 8
 
-// timelineScope applies a timeline filter to a query on timeline_entries. Every filter
-// path has an index: dates on (date_key, id) and last_key, kinds and platforms on their
-// own composite indexes, countries, topics and officials on their link tables.
-func timelineScope(f *model.TimelineFilter) (func(*gorm.DB) *gorm.DB, error) {
+// yearSpan is the longest period a date without an end can cover: a year's key spans
+// yyyy0000..yyyy9999.
+const yearSpan = 9999
+
+// timelineScopes turns a timeline filter into one or more scopes of timeline_entries that
+// select disjoint parts of the result. Every path has an index: dates on (date_key, id),
+// kinds and platforms on their composite indexes, and countries, topics and officials
+// through EXISTS on their link tables, so the date index can drive a page and stop at its
+// limit.
+//
+// "from" is the one filter an index on the start date cannot answer alone: an entry
+// matches if its period ends on or after from, however early it began. It is split into
+// three parts that each read an index range: entries that start on or after from; entries
+// that start less than a year before it and reach it (partial dates, short ranges); and
+// the few long ranges (over a year, through a partial index) that started earlier still.
+func timelineScopes(f *model.TimelineFilter) ([]func(*gorm.DB) *gorm.DB, error) {
 	if f == nil {
 		f = &model.TimelineFilter{}
 	}
@@ -42,10 +56,7 @@ func timelineScope(f *model.TimelineFilter) (func(*gorm.DB) *gorm.DB, error) {
 			return nil, model.FieldErrorf("filter.text", "at most %d words", maxTextFilterWords)
 		}
 	}
-	return func(q *gorm.DB) *gorm.DB {
-		if f.From != nil {
-			q = q.Where("timeline_entries.last_key >= ?", f.From.Key())
-		}
+	common := func(q *gorm.DB) *gorm.DB {
 		if f.To != nil {
 			q = q.Where("timeline_entries.date_key <= ?", f.To.LastKey())
 		}
@@ -55,33 +66,58 @@ func timelineScope(f *model.TimelineFilter) (func(*gorm.DB) *gorm.DB, error) {
 		if f.Platforms != nil {
 			q = q.Where("timeline_entries.platform_id IN (SELECT id FROM platforms WHERE slug IN ?)", f.Platforms)
 		}
+		// A page checks the links of the entries the date index yields (EXISTS) and stops
+		// at its limit; a count or a bucket query reads the link index (IN) instead.
+		link := func(sub string, args ...any) {
+			if counting(q) {
+				q = q.Where("timeline_entries.id IN (SELECT entry_id FROM "+sub+")", args...)
+			} else {
+				q = q.Where("EXISTS (SELECT 1 FROM "+sub+" AND entry_id = timeline_entries.id)", args...)
+			}
+		}
 		if f.Countries != nil {
-			q = q.Where("timeline_entries.id IN (SELECT entry_id FROM timeline_entry_countries WHERE country_code IN ?)", codes)
+			link("timeline_entry_countries WHERE country_code IN ?", codes)
 		}
 		if f.Topics != nil {
-			q = q.Where("timeline_entries.id IN (SELECT et.entry_id FROM timeline_entry_topics et JOIN topics t ON t.id = et.topic_id WHERE t.slug IN ?)", f.Topics)
+			link("timeline_entry_topics WHERE topic_id IN (SELECT id FROM topics WHERE slug IN ?)", f.Topics)
 		}
 		if f.Officials != nil {
-			q = q.Where("timeline_entries.id IN (SELECT eo.entry_id FROM timeline_entry_officials eo JOIN officials o ON o.id = eo.official_id WHERE o.slug IN ?)", f.Officials)
+			link("timeline_entry_officials WHERE official_id IN (SELECT id FROM officials WHERE slug IN ?)", f.Officials)
 		}
 		for _, w := range words {
-			like := "%" + escapeLike(w) + "%"
-			q = q.Where("timeline_entries.text_key LIKE ? ESCAPE '\\'", like)
+			q = q.Where("timeline_entries.text_key LIKE ? ESCAPE '\\'", "%"+escapeLike(w)+"%")
 		}
 		return q
+	}
+	if f.From == nil {
+		return []func(*gorm.DB) *gorm.DB{common}, nil
+	}
+	from := f.From.Key()
+	return []func(*gorm.DB) *gorm.DB{
+		func(q *gorm.DB) *gorm.DB {
+			return common(q).Where("timeline_entries.date_key >= ?", from)
+		},
+		func(q *gorm.DB) *gorm.DB {
+			return common(q).Where("timeline_entries.date_key >= ? AND timeline_entries.date_key < ? AND timeline_entries.last_key >= ?",
+				from-yearSpan, from, from)
+		},
+		func(q *gorm.DB) *gorm.DB {
+			return common(q).Where("timeline_entries.last_key - timeline_entries.date_key > 9999 AND timeline_entries.date_key < ? AND timeline_entries.last_key >= ?",
+				from-yearSpan, from)
+		},
 	}, nil
 }
 
 // Timeline returns a page of the timeline, ordered by date key then entry ID (see
 // model.TimelineEntry), ascending unless order is DESC.
 func (s *Store) Timeline(ctx context.Context, f *model.TimelineFilter, order model.SortOrder, p Page) (*Conn[model.TimelineEntry], error) {
-	scope, err := timelineScope(f)
+	scopes, err := timelineScopes(f)
 	if err != nil {
 		return nil, err
 	}
 	key := sortKey[model.TimelineEntry]{expr: "timeline_entries.date_key", desc: order == model.SortOrderDesc,
 		value: func(e *model.TimelineEntry) any { return e.Date.Key() }}
-	return paginate(ctx, s.gdb, "timeline_entries.id", func(e *model.TimelineEntry) any { return e.ID }, p, key, scope)
+	return paginate(ctx, s.gdb, "timeline_entries.id", func(e *model.TimelineEntry) any { return e.ID }, p, key, scopes...)
 }
 
 // bucketSQL returns the key of the first day of the period an entry's date starts in; a
@@ -101,7 +137,7 @@ func bucketSQL(g model.Granularity) (string, error) {
 
 // TimelineBuckets counts the filtered entries per period of the granularity, oldest first.
 func (s *Store) TimelineBuckets(ctx context.Context, f *model.TimelineFilter, g model.Granularity) ([]*model.TimelineBucket, error) {
-	scope, err := timelineScope(f)
+	scopes, err := timelineScopes(f)
 	if err != nil {
 		return nil, err
 	}
@@ -109,28 +145,38 @@ func (s *Store) TimelineBuckets(ctx context.Context, f *model.TimelineFilter, g 
 	if err != nil {
 		return nil, err
 	}
-	var rows []struct {
+	type count struct {
 		Bucket int64
 		Kind   model.TimelineEntryKind
 		N      int
 	}
-	err = scope(s.read(ctx).Model(&model.TimelineEntry{})).
-		Select(expr + " AS bucket, timeline_entries.kind AS kind, COUNT(*) AS n").
-		Group("bucket, kind").Order("bucket, kind").Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("timeline buckets: %w", err)
+	var rows []count
+	for _, scope := range scopes {
+		var part []count
+		err = scope(s.read(context.WithValue(ctx, countingKey{}, true)).Model(&model.TimelineEntry{})).
+			Select(expr + " AS bucket, timeline_entries.kind AS kind, COUNT(*) AS n").
+			Group("bucket, kind").Scan(&part).Error
+		if err != nil {
+			return nil, fmt.Errorf("timeline buckets: %w", err)
+		}
+		rows = append(rows, part...)
 	}
-	var out []*model.TimelineBucket
+	// The parts are disjoint; their counts add up, bucket by bucket and kind by kind.
+	slices.SortFunc(rows, func(a, b count) int {
+		return cmp.Or(cmp.Compare(a.Bucket, b.Bucket), strings.Compare(string(a.Kind), string(b.Kind)))
+	})
+	out := []*model.TimelineBucket{}
 	for _, r := range rows {
 		if len(out) == 0 || out[len(out)-1].Start.Key() != bucketStart(r.Bucket, g).Key() {
 			out = append(out, &model.TimelineBucket{Start: bucketStart(r.Bucket, g)})
 		}
 		b := out[len(out)-1]
 		b.Count += r.N
-		b.ByKind = append(b.ByKind, &model.TimelineKindCount{Kind: r.Kind, Count: r.N})
-	}
-	if out == nil {
-		out = []*model.TimelineBucket{}
+		if k := len(b.ByKind); k > 0 && b.ByKind[k-1].Kind == r.Kind {
+			b.ByKind[k-1].Count += r.N
+		} else {
+			b.ByKind = append(b.ByKind, &model.TimelineKindCount{Kind: r.Kind, Count: r.N})
+		}
 	}
 	return out, nil
 }
