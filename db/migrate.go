@@ -281,9 +281,10 @@ var migrations = []migration{{common: `CREATE TABLE countries (
 	// A lower-cased copy of each entry's text for the text filter: SQLite's LOWER and
 	// LIKE fold ASCII only, so Go folds it once, on write.
 	{common: `ALTER TABLE timeline_entries ADD COLUMN text_key TEXT NOT NULL DEFAULT ''`, after: reindexAll},
-	// The long ranges (over a year) that a "from" filter must find however early they
-	// began; see timelineScopes.
-	{common: `CREATE INDEX timeline_long ON timeline_entries (last_key, date_key) WHERE last_key - date_key > 9999`},
+	// The entries that span more than their start day, and the long ranges (over a year),
+	// that a "from" filter must find however early they began; see timelineScopes.
+	{common: `CREATE INDEX timeline_spanning ON timeline_entries (date_key, last_key) WHERE last_key > date_key;
+	CREATE INDEX timeline_long ON timeline_entries (last_key, date_key) WHERE last_key - date_key > 9999`},
 }
 
 // migration is one step of the schema: SQL for every dialect, then the dialect's own,
@@ -329,6 +330,12 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("migrate to version %d: %w", v, err)
 		}
 		s.log.Info("migrated database", "version", v)
+	}
+	if current < len(migrations) {
+		// New indexes need statistics before the planner will choose them.
+		if err := gdb.Exec("ANALYZE").Error; err != nil {
+			return fmt.Errorf("migrate: analyze: %w", err)
+		}
 	}
 	// New ISO codes appear now and then; adding missing ones on every start keeps an old
 	// database current without touching existing rows.

@@ -67,9 +67,11 @@ func timelineScopes(f *model.TimelineFilter) ([]func(*gorm.DB) *gorm.DB, error) 
 			q = q.Where("timeline_entries.platform_id IN (SELECT id FROM platforms WHERE slug IN ?)", f.Platforms)
 		}
 		// A page checks the links of the entries the date index yields (EXISTS) and stops
-		// at its limit; a count or a bucket query reads the link index (IN) instead.
+		// at its limit, and so does a count within a date range; a count over all time
+		// reads the link index (IN) instead.
+		byLinks := counting(q) && f.From == nil && f.To == nil
 		link := func(sub string, args ...any) {
-			if counting(q) {
+			if byLinks {
 				q = q.Where("timeline_entries.id IN (SELECT entry_id FROM "+sub+")", args...)
 			} else {
 				q = q.Where("EXISTS (SELECT 1 FROM "+sub+" AND entry_id = timeline_entries.id)", args...)
@@ -98,8 +100,8 @@ func timelineScopes(f *model.TimelineFilter) ([]func(*gorm.DB) *gorm.DB, error) 
 			return common(q).Where("timeline_entries.date_key >= ?", from)
 		},
 		func(q *gorm.DB) *gorm.DB {
-			return common(q).Where("timeline_entries.date_key >= ? AND timeline_entries.date_key < ? AND timeline_entries.last_key >= ?",
-				from-yearSpan, from, from)
+			return common(q).Where("timeline_entries.last_key > timeline_entries.date_key AND "+
+				"timeline_entries.date_key >= ? AND timeline_entries.date_key < ? AND timeline_entries.last_key >= ?", from-yearSpan, from, from)
 		},
 		func(q *gorm.DB) *gorm.DB {
 			return common(q).Where("timeline_entries.last_key - timeline_entries.date_key > 9999 AND timeline_entries.date_key < ? AND timeline_entries.last_key >= ?",
