@@ -33,6 +33,7 @@ type config struct {
 	token           string
 	limits          graph.Limits
 	noIntrospection bool
+	dbMaxConns      int
 	corsOrigins     []string
 }
 
@@ -56,6 +57,7 @@ func parseConfig(args []string) (config, error) {
 	fs.IntVar(&c.limits.MutationBurst, "mutation-burst", envInt("MUTATION_BURST", d.MutationBurst), "mutations a client may make at once (env MUTATION_BURST)")
 	fs.BoolVar(&c.limits.TrustProxy, "trust-proxy", envBool("TRUST_PROXY", false), "take the client IP from X-Forwarded-For, set by a reverse proxy in front (env TRUST_PROXY)")
 	fs.BoolVar(&c.noIntrospection, "no-introspection", envBool("NO_INTROSPECTION", false), "turn schema introspection and \"did you mean\" suggestions off (env NO_INTROSPECTION)")
+	fs.IntVar(&c.dbMaxConns, "db-max-conns", envInt("DB_MAX_CONNS", 0), "database connection pool size: SQLite readers (default 8) or PostgreSQL connections (default 20) (env DB_MAX_CONNS)")
 	origins := fs.String("cors-origins", os.Getenv("CORS_ORIGINS"), "comma-separated browser origins allowed to call /graphql; none by default (env CORS_ORIGINS)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -134,7 +136,7 @@ func run(cfg config, log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	store, err := db.Open(ctx, cfg.dsn, db.Options{Logger: log})
+	store, err := db.Open(ctx, cfg.dsn, db.Options{Logger: log, MaxConns: cfg.dbMaxConns})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@
 package db
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -36,6 +37,10 @@ type Options struct {
 	// NoDataset skips loading the default dataset into an empty database (tests use it
 	// to start from nothing but the countries).
 	NoDataset bool
+	// MaxConns bounds the connection pool: SQLite's read-only readers (default 8; writes
+	// always use one connection) or PostgreSQL's pool (default 20, keep it within the
+	// server's max_connections divided by the replicas).
+	MaxConns int
 }
 
 // Open opens (creating if need be) the database named by dsn — a SQLite file path, or a
@@ -48,7 +53,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		s.dialect = dialectPostgres
-		gdb, err := s.connect(postgres.Open(dsn), 20)
+		gdb, err := s.connect(postgres.Open(dsn), cmp.Or(opts.MaxConns, 20))
 		if err != nil {
 			return nil, err
 		}
@@ -69,7 +74,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		if err := s.wdb.WithContext(ctx).Exec("SELECT 1").Error; err != nil {
 			return nil, fmt.Errorf("open database: %w", err)
 		}
-		if s.gdb, err = s.connect(sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: sqliteDSN(dsn, true)}), 8); err != nil {
+		if s.gdb, err = s.connect(sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: sqliteDSN(dsn, true)}), cmp.Or(opts.MaxConns, 8)); err != nil {
 			return nil, err
 		}
 	}
