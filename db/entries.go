@@ -40,7 +40,10 @@ func touch(ctx context.Context, tx *gorm.DB, subjects ...subject) error {
 }
 
 func derive(ctx context.Context, tx *gorm.DB, sub subject) error {
-	tx = tx.WithContext(ctx)
+	// tx carries the write's context, with its collector of added entries (notify.go).
+	if tx.Statement.Context == nil {
+		tx = tx.WithContext(ctx)
+	}
 	switch sub.typ {
 	case model.TypePlatform:
 		return derivePlatform(tx, sub.id)
@@ -198,8 +201,12 @@ func syncEntries(tx *gorm.DB, column string, id int64, desired []*model.Timeline
 	keep := make(map[int64]bool, len(desired))
 	for _, e := range desired {
 		e.ID = byOrigin[e.Origin]
+		isNew := e.ID == 0
 		if err := tx.Save(e).Error; err != nil {
 			return err
+		}
+		if isNew {
+			recordAdded(tx, e.ID)
 		}
 		keep[e.ID] = true
 		if err := syncEntryLinks(tx, e); err != nil {

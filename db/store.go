@@ -23,6 +23,9 @@ import (
 
 // Store is the data access layer. It is safe for concurrent use.
 type Store struct {
+	hub     hub                // subscribers to added timeline entries
+	stop    context.CancelFunc // stops the PostgreSQL listener
+	channel string             // the PostgreSQL notification channel
 	gdb     *gorm.DB // reads
 	wdb     *gorm.DB // writes: the same handle, or with SQLite a single connection
 	dialect dialect
@@ -58,6 +61,10 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 			return nil, err
 		}
 		s.gdb, s.wdb = gdb, gdb
+		s.channel = entriesChannel(dsn)
+		listenCtx, stop := context.WithCancel(context.Background())
+		s.stop = stop
+		go s.listen(listenCtx, dsn)
 	} else {
 		// SQLite allows one writer at a time. Rather than let writers collide and retry on
 		// "database is locked", all writes go through one connection and queue for it in
@@ -136,6 +143,9 @@ func sqliteDSN(path string, readOnly bool) string {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	if s.stop != nil {
+		s.stop()
+	}
 	var errs []error
 	for i, g := range []*gorm.DB{s.gdb, s.wdb} {
 		if g == nil || (i == 1 && s.wdb == s.gdb) {
@@ -171,9 +181,16 @@ func (s *Store) read(ctx context.Context) *gorm.DB {
 // write runs fn in one transaction: it commits if fn returns nil and rolls back otherwise,
 // so a failed mutation changes nothing.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	err := s.wdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return translate(fn(tx))
+	a := &added{}
+	err := s.wdb.WithContext(context.WithValue(ctx, addedKey{}, a)).Transaction(func(tx *gorm.DB) error {
+		if err := fn(tx); err != nil {
+			return translate(err)
+		}
+		return s.announce(tx, a)
 	})
+	if err == nil && s.dialect == dialectSQLite && len(a.ids) > 0 {
+		s.hub.publish(a.ids)
+	}
 	if err != nil && model.ErrorCode(err) == model.EINTERNAL && Expired(ctx) {
 		// Past the deadline the driver reports what it was doing when stopped (a dial
 		// timeout, a rolled-back transaction); the cause is the deadline, and nothing was

@@ -210,3 +210,28 @@ func (s *Store) CountriesByEntry(ctx context.Context, ids []int64) (map[int64][]
 func (s *Store) TopicsByEntry(ctx context.Context, ids []int64) (map[int64][]*model.Topic, error) {
 	return linked[model.Topic](ctx, s.gdb, "topics", "timeline_entry_topics", "entry_id", "topic_id", "id", ids, "topics.name, topics.id")
 }
+
+// TimelineEntryIfMatches returns the entry with the key if it matches the filter, or nil.
+func (s *Store) TimelineEntryIfMatches(ctx context.Context, id int64, f *model.TimelineFilter) (*model.TimelineEntry, error) {
+	scopes, err := timelineScopes(f)
+	if err != nil {
+		return nil, err
+	}
+	for _, scope := range scopes {
+		var rows []*model.TimelineEntry
+		if err := scope(s.read(ctx).Model(&model.TimelineEntry{})).Where("timeline_entries.id = ?", id).Limit(1).Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("timeline entry: %w", err)
+		}
+		if len(rows) > 0 {
+			return rows[0], nil
+		}
+	}
+	return nil, nil
+}
+
+// CheckTimelineFilter validates a filter without running it, so a subscription can refuse
+// a bad one at once.
+func CheckTimelineFilter(f *model.TimelineFilter) error {
+	_, err := timelineScopes(f)
+	return err
+}

@@ -41,6 +41,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Session() SessionResolver
 	Statement() StatementResolver
+	Subscription() SubscriptionResolver
 	TimelineEntry() TimelineEntryResolver
 	Topic() TopicResolver
 }
@@ -344,6 +345,10 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Subscription struct {
+		TimelineEntryAdded func(childComplexity int, filter *model.TimelineFilter) int
+	}
+
 	TimelineBucket struct {
 		ByKind func(childComplexity int) int
 		Count  func(childComplexity int) int
@@ -526,6 +531,9 @@ type StatementResolver interface {
 
 	Sources(ctx context.Context, obj *model.Statement) ([]*model.Source, error)
 	Citations(ctx context.Context, obj *model.Statement) ([]*model.Citation, error)
+}
+type SubscriptionResolver interface {
+	TimelineEntryAdded(ctx context.Context, filter *model.TimelineFilter) (<-chan *model.TimelineEntry, error)
 }
 type TimelineEntryResolver interface {
 	Subject(ctx context.Context, obj *model.TimelineEntry) (model.TimelineSubject, error)
@@ -2038,6 +2046,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StatementEdge.Node(childComplexity), true
 
+	case "Subscription.timelineEntryAdded":
+		if e.ComplexityRoot.Subscription.TimelineEntryAdded == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_timelineEntryAdded_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.TimelineEntryAdded(childComplexity, args["filter"].(*model.TimelineFilter)), true
+
 	case "TimelineBucket.byKind":
 		if e.ComplexityRoot.TimelineBucket.ByKind == nil {
 			break
@@ -2340,6 +2360,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -2365,7 +2402,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "country.graphqls" "initiative.graphqls" "official.graphqls" "platform.graphqls" "schema.graphqls" "search.graphqls" "session.graphqls" "source.graphqls" "statement.graphqls" "timeline.graphqls" "topic.graphqls"
+//go:embed "country.graphqls" "initiative.graphqls" "official.graphqls" "platform.graphqls" "schema.graphqls" "search.graphqls" "session.graphqls" "source.graphqls" "statement.graphqls" "subscription.graphqls" "timeline.graphqls" "topic.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2386,6 +2423,7 @@ var sources = []*ast.Source{
 	{Name: "session.graphqls", Input: sourceData("session.graphqls"), BuiltIn: false},
 	{Name: "source.graphqls", Input: sourceData("source.graphqls"), BuiltIn: false},
 	{Name: "statement.graphqls", Input: sourceData("statement.graphqls"), BuiltIn: false},
+	{Name: "subscription.graphqls", Input: sourceData("subscription.graphqls"), BuiltIn: false},
 	{Name: "timeline.graphqls", Input: sourceData("timeline.graphqls"), BuiltIn: false},
 	{Name: "topic.graphqls", Input: sourceData("topic.graphqls"), BuiltIn: false},
 }
@@ -4506,6 +4544,20 @@ func (ec *executionContext) field_Query_topics_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_timelineEntryAdded_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.TimelineFilter, error) {
+			return ec.unmarshalOTimelineFilter2ᚖdiplomacyᚑtimelineᚋmodelᚐTimelineFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
 	return args, nil
 }
 
@@ -10991,6 +11043,50 @@ func (ec *executionContext) fieldContext_StatementEdge_node(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_timelineEntryAdded(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_timelineEntryAdded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().TimelineEntryAdded(ctx, fc.Args["filter"].(*model.TimelineFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TimelineEntry) graphql.Marshaler {
+			return ec.marshalNTimelineEntry2ᚖdiplomacyᚑtimelineᚋmodelᚐTimelineEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_timelineEntryAdded(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimelineEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_timelineEntryAdded_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TimelineBucket_start(ctx context.Context, field graphql.CollectedField, obj *model.TimelineBucket) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17409,6 +17505,26 @@ func (ec *executionContext) _StatementEdge(ctx context.Context, sel ast.Selectio
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "timelineEntryAdded":
+		return ec._Subscription_timelineEntryAdded(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var timelineBucketImplementors = []string{"TimelineBucket"}

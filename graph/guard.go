@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -91,6 +92,15 @@ func guardGraphQL(l Limits, next http.Handler) http.Handler {
 			writeHTTPError(w, http.StatusMethodNotAllowed, CodeMethodNotAllowed, "use GET for queries and POST for any operation")
 			return
 		}
+		if isSubscription(r) {
+			// A subscription lives as long as its client: no request deadline, and the
+			// server's read and write timeouts lifted for this connection.
+			rc := http.NewResponseController(w)
+			_ = rc.SetReadDeadline(time.Time{})
+			_ = rc.SetWriteDeadline(time.Time{})
+			next.ServeHTTP(w, r)
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), l.Timeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
@@ -120,6 +130,24 @@ func checkBody(body []byte) string {
 		return "the request body is not valid JSON"
 	}
 	return ""
+}
+
+// isSubscription reports whether a request opens a websocket or an event stream.
+func isSubscription(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket") ||
+		strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+}
+
+// originHosts turns allowed origins (https://dash.example) into the host patterns the
+// websocket library matches.
+func originHosts(origins []string) []string {
+	var out []string
+	for _, o := range origins {
+		if u, err := url.Parse(o); err == nil && u.Host != "" {
+			out = append(out, u.Host)
+		}
+	}
+	return out
 }
 
 func bodyTooLarge(l Limits) string {
@@ -218,6 +246,14 @@ func (w *overrideWriter) Write(b []byte) (int, error) {
 }
 
 func (w *overrideWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Flush passes flushes through, for event streams.
+func (w *overrideWriter) Flush() {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
+}
 
 // limitMutations refuses a mutation over the client's mutation budget with 429 and
 // Retry-After, before any resolver runs.

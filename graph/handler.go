@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
+	coderws "github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -47,6 +48,16 @@ func NewGraphQL(store *db.Store, opts Options) *handler.Server {
 	cfg := Config{Resolvers: &Resolver{Store: store}}
 	complexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
+	// Subscriptions: graphql-transport-ws (and the older graphql-ws) over websocket, and
+	// server-sent events. A browser may open a websocket only from this server's own
+	// origin or a configured one, which stops cross-site websocket hijacking.
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 15 * time.Second,
+		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{
+			OriginPatterns: originHosts(opts.CORSOrigins),
+		}},
+	})
+	srv.AddTransport(transport.SSE{KeepAlivePingInterval: 15 * time.Second})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -64,6 +75,7 @@ func NewGraphQL(store *db.Store, opts Options) *handler.Server {
 	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
 	srv.AroundOperations(requireTokenForMutations(opts.Token != ""))
 	srv.AroundOperations(limitMutations(newClients(limits.MutationRate, limits.MutationBurst)))
+	srv.AroundResponses(freshLoadersPerEvent(store))
 	srv.AroundFields(checkArgs)
 	srv.AroundFields(prefetchRoot)
 	srv.SetErrorPresenter(errorPresenter(log))

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
 	"diplomacy-timeline/db"
@@ -112,6 +114,17 @@ func WithLoaders(s *db.Store, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), loadersKey{}, NewLoaders(s))))
 	})
+}
+
+// freshLoadersPerEvent gives each event of a subscription its own loaders: a subscription
+// lives for hours, and records loaded for one event must not be served stale to the next.
+func freshLoadersPerEvent(s *db.Store) graphql.ResponseMiddleware {
+	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Operation == ast.Subscription {
+			ctx = context.WithValue(ctx, loadersKey{}, NewLoaders(s))
+		}
+		return next(ctx)
+	}
 }
 
 // For returns the request's loaders. Outside a request (a test calling a resolver

@@ -378,6 +378,9 @@ type StatementPatch struct {
 	Text       graphql.Omittable[*string] `json:"text,omitempty"`
 }
 
+type Subscription struct {
+}
+
 type TimelineConnection struct {
 	Edges      []*TimelineEdge  `json:"edges"`
 	Nodes      []*TimelineEntry `json:"nodes"`

@@ -1,0 +1,209 @@
+package graph_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
+	"diplomacy-timeline/db"
+	"diplomacy-timeline/db/dbtest"
+	"diplomacy-timeline/graph"
+)
+
+const subQuery = `subscription($f: TimelineFilter) { timelineEntryAdded(filter: $f) { kind title platform { slug } countries { code } } }`
+
+// wsSubscribe opens a graphql-transport-ws subscription and returns a function that waits
+// for the next entry's title (or "" on timeout).
+func wsSubscribe(t *testing.T, baseURL string, filter map[string]any) func(time.Duration) (string, string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(baseURL, "http")+"/graphql",
+		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { conn.Close(websocket.StatusNormalClosure, "") })
+	if err := wsjson.Write(ctx, conn, map[string]any{"type": "connection_init"}); err != nil {
+		t.Fatal(err)
+	}
+	var ack map[string]any
+	if err := wsjson.Read(ctx, conn, &ack); err != nil || ack["type"] != "connection_ack" {
+		t.Fatalf("connection_ack: %v %v", ack, err)
+	}
+	vars := map[string]any{}
+	if filter != nil {
+		vars["f"] = filter
+	}
+	if err := wsjson.Write(ctx, conn, map[string]any{"id": "1", "type": "subscribe",
+		"payload": map[string]any{"query": subQuery, "variables": vars}}); err != nil {
+		t.Fatal(err)
+	}
+	msgs := make(chan map[string]any, 16)
+	go func() {
+		for {
+			var m map[string]any
+			if err := wsjson.Read(ctx, conn, &m); err != nil {
+				close(msgs)
+				return
+			}
+			if m["type"] != "ping" && m["type"] != "pong" {
+				msgs <- m
+			}
+		}
+	}()
+	// Give the server a moment to register the subscription before the test writes.
+	time.Sleep(150 * time.Millisecond)
+	return func(wait time.Duration) (kind, title string) {
+		select {
+		case m, ok := <-msgs:
+			if !ok {
+				return "", ""
+			}
+			if m["type"] != "next" {
+				t.Fatalf("unexpected message %v", m)
+			}
+			e := m["payload"].(map[string]any)["data"].(map[string]any)["timelineEntryAdded"].(map[string]any)
+			return e["kind"].(string), e["title"].(string)
+		case <-time.After(wait):
+			return "", ""
+		}
+	}
+}
+
+func TestSubscriptionOverWebsocket(t *testing.T) {
+	s := MustOpenServer(t, true)
+	all := wsSubscribe(t, s.URL, nil)
+	statementsOnly := wsSubscribe(t, s.URL, map[string]any{"kinds": []string{"STATEMENT"}})
+	kz := wsSubscribe(t, s.URL, map[string]any{"countries": []string{"KZ"}})
+
+	o := s.MustCreateOfficial(t, "speaker", map[string]any{"countryCode": "KZ"})
+	s.MustCreateSession(t, "talks-in-paris", "2024-03-01", map[string]any{"title": "Talks in Paris", "hostCountryCode": "FR"})
+	if kind, title := all(5 * time.Second); kind != "SESSION" || title != "Talks in Paris" {
+		t.Fatalf("unfiltered subscriber got %q %q, want the session", kind, title)
+	}
+	s.MustCreateStatement(t, o, "2024-03-01", map[string]any{"text": "We welcome the talks."})
+	if kind, _ := all(5 * time.Second); kind != "STATEMENT" {
+		t.Fatalf("unfiltered subscriber got %q, want the statement", kind)
+	}
+	if kind, _ := statementsOnly(5 * time.Second); kind != "STATEMENT" {
+		t.Fatalf("kinds filter: got %q first, want the statement (the session must be skipped)", kind)
+	}
+	if kind, _ := kz(5 * time.Second); kind != "STATEMENT" {
+		t.Fatalf("countries filter: got %q first, want the KZ statement (the FR session must be skipped)", kind)
+	}
+	// A failed write announces nothing.
+	r := s.Do(t, testToken, `mutation { createSession(input: {slug: "talks-in-paris", title: "Dup", kind: OTHER, start: "2024"}) { id } }`, nil)
+	if r.Code(t) != "CONFLICT" {
+		t.Fatalf("duplicate slug: %v", r.Codes())
+	}
+	if kind, title := all(500 * time.Millisecond); kind != "" {
+		t.Fatalf("a failed write was announced: %q %q", kind, title)
+	}
+}
+
+func TestSubscriptionOverSSE(t *testing.T) {
+	s := MustOpenServer(t, true)
+	body, _ := json.Marshal(map[string]any{"query": subQuery, "variables": map[string]any{"f": map[string]any{"kinds": []string{"SESSION"}}}})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if !strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") {
+		t.Fatalf("Content-Type %q", res.Header.Get("Content-Type"))
+	}
+	events := make(chan string, 8)
+	go func() {
+		sc := bufio.NewScanner(res.Body)
+		for sc.Scan() {
+			if data, ok := strings.CutPrefix(sc.Text(), "data:"); ok && strings.Contains(data, "timelineEntryAdded") {
+				events <- data
+			}
+		}
+		close(events)
+	}()
+	time.Sleep(150 * time.Millisecond)
+	s.MustCreateTopic(t, "water", nil) // no timeline entry
+	s.MustCreateSession(t, "water-forum", "2024-05", map[string]any{"title": "Water forum"})
+	select {
+	case data := <-events:
+		var payload struct {
+			Data struct {
+				TimelineEntryAdded struct{ Kind, Title string } `json:"timelineEntryAdded"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal([]byte(data), &payload); err != nil {
+			t.Fatalf("event %q: %v", data, err)
+		}
+		if payload.Data.TimelineEntryAdded.Title != "Water forum" {
+			t.Fatalf("event %+v", payload)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no event over SSE")
+	}
+}
+
+func TestSubscriptionBadFilter(t *testing.T) {
+	s := MustOpenServer(t, true)
+	body, _ := json.Marshal(map[string]any{"query": subQuery, "variables": map[string]any{"f": map[string]any{"countries": []string{"KAZ"}}}})
+	req, _ := http.NewRequest(http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	res, err := http.DefaultClient.Do(req.WithContext(ctx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	sc := bufio.NewScanner(res.Body)
+	for sc.Scan() {
+		if data, ok := strings.CutPrefix(sc.Text(), "data:"); ok {
+			if !strings.Contains(data, "BAD_USER_INPUT") {
+				t.Fatalf("bad filter: %s", data)
+			}
+			return
+		}
+	}
+	t.Fatal("no error event for a bad filter")
+}
+
+// TestSubscriptionAcrossReplicas runs two servers on one PostgreSQL database: a client of
+// replica A sees a write made through replica B.
+func TestSubscriptionAcrossReplicas(t *testing.T) {
+	if !dbtest.Postgres() {
+		t.Skip("needs PostgreSQL: set " + dbtest.EnvURL)
+	}
+	dsn := dbtest.DSN(t)
+	replica := func() *Server {
+		store, err := db.Open(context.Background(), dsn, db.Options{NoDataset: true, Logger: quietLogger})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(graph.NewHandler(store, graph.Options{Token: testToken, Logger: quietLogger}))
+		t.Cleanup(func() { srv.Close(); _ = store.Close() })
+		return &Server{Server: srv, Store: store}
+	}
+	a, b := replica(), replica()
+	next := wsSubscribe(t, a.URL, nil)
+	time.Sleep(300 * time.Millisecond) // replica A's LISTEN connection
+	b.MustCreateSession(t, "written-on-b", "2025-01-15", map[string]any{"title": "Written on B"})
+	if kind, title := next(10 * time.Second); title != "Written on B" {
+		t.Fatalf("replica A's subscriber got %q %q, want the session written on B", kind, title)
+	}
+}
