@@ -26,8 +26,8 @@ type Store struct {
 	hub     hub                // subscribers to added timeline entries
 	stop    context.CancelFunc // stops the PostgreSQL listener
 	channel string             // the PostgreSQL notification channel
-	gdb     *gorm.DB // reads
-	wdb     *gorm.DB // writes: the same handle, or with SQLite a single connection
+	gdb     *gorm.DB           // reads
+	wdb     *gorm.DB           // writes: the same handle, or with SQLite a single connection
 	dialect dialect
 	log     *slog.Logger
 	queries atomic.Int64
