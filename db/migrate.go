@@ -285,6 +285,14 @@ var migrations = []migration{{common: `CREATE TABLE countries (
 	// that a "from" filter must find however early they began; see timelineScopes.
 	{common: `CREATE INDEX timeline_spanning ON timeline_entries (date_key, last_key) WHERE last_key > date_key;
 	CREATE INDEX timeline_long ON timeline_entries (last_key, date_key) WHERE last_key - date_key > 9999`},
+	// Indexes the benchmarks asked for: the spanning entries readable in page order
+	// without touching the table, the long ranges in page order (PostgreSQL's choice), and
+	// a session's side sessions (parent_id is mostly NULL, which misleads the planner about
+	// the plain index).
+	{common: `DROP INDEX timeline_spanning;
+	CREATE INDEX timeline_spanning ON timeline_entries (date_key, id, last_key) WHERE last_key > date_key;
+	CREATE INDEX timeline_long_by_date ON timeline_entries (date_key, id, last_key) WHERE last_key - date_key > 9999;
+	CREATE INDEX sessions_children ON sessions (parent_id, start_date, id) WHERE parent_id IS NOT NULL`},
 }
 
 // migration is one step of the schema: SQL for every dialect, then the dialect's own,

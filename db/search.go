@@ -108,9 +108,16 @@ func (s *Store) Search(ctx context.Context, query string, p Page) (*SearchPage, 
 	var rows []struct {
 		Docid int64
 		Score float64
+		Total int64
 	}
 	if limit > 0 {
-		err = gdb.Raw(fmt.Sprintf("SELECT docid, %s AS score FROM %s WHERE %s ORDER BY score DESC, docid LIMIT ? OFFSET ?", rank, from, match),
+		// On PostgreSQL the count comes with the page, in one pass over the matches
+		// (SQLite's matchinfo cannot run under a window function).
+		total := "0"
+		if s.dialect == dialectPostgres {
+			total = "COUNT(*) OVER ()"
+		}
+		err = gdb.Raw(fmt.Sprintf("SELECT docid, %s AS score, %s AS total FROM %s WHERE %s ORDER BY score DESC, docid LIMIT ? OFFSET ?", rank, total, from, match),
 			s.matchArg(terms), limit+1, offset).Scan(&rows).Error
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
@@ -123,7 +130,9 @@ func (s *Store) Search(ctx context.Context, query string, p Page) (*SearchPage, 
 		out.Hits = append(out.Hits, SearchHit{Type: docTypes[r.Docid%8], ID: r.Docid / 8, Score: r.Score})
 		out.Cursors = append(out.Cursors, encodeOffset(offset+i+1))
 	}
-	if p.Count {
+	if p.Count && len(rows) > 0 && s.dialect == dialectPostgres {
+		out.TotalCount = int(rows[0].Total)
+	} else if p.Count {
 		var n int64
 		if err := gdb.Raw(fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s", from, match), s.matchArg(terms)).Scan(&n).Error; err != nil {
 			return nil, fmt.Errorf("search: count: %w", err)

@@ -104,8 +104,13 @@ func loader[K comparable, V any](fetch func(context.Context, []K) (map[K]V, erro
 			values[i] = m[k]
 		}
 		return values, nil
-	}, dataloadgen.WithWait(time.Millisecond), dataloadgen.WithBatchCapacity(10000))
+	}, dataloadgen.WithWait(batchWait), dataloadgen.WithBatchCapacity(10000))
 }
+
+// batchWait is how long a loader gathers keys. The prefetcher queues every key of a level
+// at once (prefetch.go), so a batch needs only a moment; a longer wait would be paid once
+// per level of every request.
+const batchWait = 200 * time.Microsecond
 
 type loadersKey struct{}
 
