@@ -117,6 +117,9 @@ func main() {
 		}
 		return
 	}
+	if len(os.Args) > 1 && (os.Args[1] == "export" || os.Args[1] == "import") {
+		os.Exit(datasetCommand(os.Args[1], os.Args[2:], log))
+	}
 	cfg, err := parseConfig(os.Args[1:])
 	if errors.Is(err, flag.ErrHelp) {
 		return

@@ -18,6 +18,7 @@ import (
 	"github.com/vektah/gqlparser/v2/formatter"
 
 	"diplomacy-timeline/db"
+	"diplomacy-timeline/model"
 	"diplomacy-timeline/web"
 )
 
@@ -84,8 +85,8 @@ func NewGraphQL(store *db.Store, opts Options) *handler.Server {
 }
 
 // NewHandler returns the whole HTTP surface: /graphql, /playground, /schema.graphql,
-// /healthz, /readyz, /metrics, and the dashboard at / with its /assets/, with request logging
-// and metrics.
+// /healthz, /readyz, /metrics, the timeline exports under /export/, and the dashboard at /
+// with its /assets/, with request logging and metrics.
 func NewHandler(store *db.Store, opts Options) http.Handler {
 	log := opts.Logger
 	if log == nil {
@@ -110,6 +111,10 @@ func NewHandler(store *db.Store, opts Options) http.Handler {
 	mux.Handle("GET /playground", instrument("/playground", playground.Handler("diplomacy-timeline", "/graphql",
 		playground.WithGraphiqlPersistStateInURL(true))))
 	mux.Handle("GET /schema.graphql", instrument("/schema.graphql", schemaHandler()))
+	mux.Handle("GET /dataset.schema.json", instrument("/dataset.schema.json", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/schema+json")
+		_, _ = w.Write(model.DatasetSchema) // the JSON Schema of `export`/`import` files
+	})))
 	mux.Handle("GET /healthz", instrument("/healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
@@ -119,6 +124,7 @@ func NewHandler(store *db.Store, opts Options) http.Handler {
 	dashboard := web.Handler()
 	mux.Handle("GET /{$}", instrument("/", dashboard))
 	mux.Handle("GET /assets/", instrument("/assets/", dashboard))
+	registerExports(mux, store, log, limits, opts.CORSOrigins)
 	return logRequests(log, securityHeaders(mux))
 }
 

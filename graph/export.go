@@ -1,0 +1,735 @@
+package graph
+
+// Timeline exports over HTTP: the timeline, filtered like the GraphQL timeline, in the
+// formats that timeline and calendar tools read.
+//
+//	/export/timelinejs.json   Knight Lab TimelineJS3 (export_timelinejs.go)
+//	/export/vis-timeline.json vis-timeline items and groups (export_vis.go)
+//	/export/calendar.ics      RFC 5545 calendar of the sessions (export_ics.go)
+//	/export/timeline.csv      one row per entry (export_csv.go)
+//	/export/popolo.json       Popolo persons, organizations, memberships, events (export_popolo.go)
+//
+// Every endpoint takes TimelineFilter's fields as query parameters (lists comma-separated
+// or repeated), order=ASC|DESC, limit (at most 10,000 entries, the default) and after (the
+// cursor an earlier, truncated export reported). The entries are read 100 at a time through
+// Store.Timeline, the same keyset-paginated query as the GraphQL timeline, and the details
+// each format shows are loaded in one batch per relation per page, never per entry. The
+// whole body is built before anything is written, so an error is answered with its own
+// status instead of a cut-off file.
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/cors"
+
+	"diplomacy-timeline/db"
+	"diplomacy-timeline/model"
+)
+
+// Export limits.
+const (
+	// ExportMaxEntries is the most entries one export holds, and its default limit.
+	ExportMaxEntries = 10000
+	// exportConcurrency is how many exports the server builds at once; more wait their turn.
+	exportConcurrency = 4
+)
+
+// Response headers of an export.
+const (
+	HeaderExportCount     = "X-Export-Count"       // entries in the export
+	HeaderExportLimit     = "X-Export-Limit"       // the limit that applied
+	HeaderExportTruncated = "X-Export-Truncated"   // "true" when more entries match
+	HeaderExportNext      = "X-Export-Next-Cursor" // the after= that continues a truncated export
+)
+
+// exportNeeds says which details a format shows, so that each loads only those.
+type exportNeeds struct {
+	links    bool // countries and topics of the entries
+	sources  bool // sources the subjects cite
+	sessions bool // sessions with participants, their officials and countries
+	people   bool // officials of every entry, their positions, platforms' members (Popolo)
+}
+
+// exportFormat is one export endpoint.
+type exportFormat struct {
+	name        string // the path under /export/, also the attachment's file name
+	contentType string
+	needs       exportNeeds
+	// sessionsOnly keeps SESSION entries only (the calendar).
+	sessionsOnly bool
+	render       func(d *exportData, req *exportRequest) ([]byte, error)
+}
+
+var exportFormats = []*exportFormat{
+	{name: "timelinejs.json", contentType: "application/json", needs: exportNeeds{links: true, sources: true}, render: renderTimelineJS},
+	{name: "vis-timeline.json", contentType: "application/json", render: renderVisTimeline},
+	{name: "calendar.ics", contentType: "text/calendar; charset=utf-8", sessionsOnly: true, needs: exportNeeds{sessions: true, sources: true}, render: renderICS},
+	{name: "timeline.csv", contentType: "text/csv; charset=utf-8", needs: exportNeeds{links: true, sources: true}, render: renderCSV},
+	{name: "popolo.json", contentType: "application/json", needs: exportNeeds{sessions: true, sources: true, people: true}, render: renderPopolo},
+}
+
+// exportParams are the parsed query parameters of an export.
+type exportParams struct {
+	filter model.TimelineFilter
+	order  model.SortOrder
+	limit  int
+	after  *string
+}
+
+// exportRequest is what a renderer knows about the request besides the data.
+type exportRequest struct {
+	params exportParams
+	// base is the scheme and host the client reached, for links back ("https://host").
+	base string
+}
+
+// exportListParams are the list parameters, named as TimelineFilter's fields.
+var exportListParams = []string{"kinds", "platforms", "countries", "officials", "topics"}
+
+var exportKnownParams = []string{"from", "to", "kinds", "platforms", "countries", "officials", "topics", "text", "order", "limit", "after"}
+
+// registerExports adds the /export/ endpoints to mux: each rate-limited per client (with a
+// budget of its own, of the same size as /graphql's), with the request deadline, at most
+// exportConcurrency built at once, and, when origins are configured, CORS for GET.
+func registerExports(mux *http.ServeMux, store *db.Store, log *slog.Logger, limits Limits, corsOrigins []string) {
+	budget := newClients(limits.Rate, limits.Burst)
+	slots := make(chan struct{}, exportConcurrency)
+	wrap := func(h http.Handler) http.Handler {
+		if len(corsOrigins) > 0 {
+			h = cors.New(cors.Options{
+				AllowedOrigins: corsOrigins,
+				AllowedMethods: []string{http.MethodGet, http.MethodHead},
+				ExposedHeaders: []string{HeaderExportCount, HeaderExportLimit, HeaderExportTruncated, HeaderExportNext, "Link", "ETag"},
+				MaxAge:         600,
+			}).Handler(h)
+		}
+		return rateLimit(budget, limits.TrustProxy, h)
+	}
+	for _, f := range exportFormats {
+		path := "/export/" + f.name
+		mux.Handle(path, instrument(path, wrap(exportHandler(store, log, limits, slots, f))))
+	}
+	mux.Handle("/export/", instrument("/export/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		names := make([]string, len(exportFormats))
+		for i, f := range exportFormats {
+			names[i] = "/export/" + f.name
+		}
+		writeHTTPError(w, http.StatusNotFound, CodeNotFound, "no such export; the exports are "+strings.Join(names, ", "))
+	})))
+}
+
+// exportHandler serves one format.
+func exportHandler(store *db.Store, log *slog.Logger, limits Limits, slots chan struct{}, f *exportFormat) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			writeHTTPError(w, http.StatusMethodNotAllowed, CodeMethodNotAllowed, "exports are read with GET")
+			return
+		}
+		params, err := parseExportParams(r.URL.RawQuery)
+		if err != nil {
+			writeHTTPError(w, http.StatusBadRequest, CodeBadUserInput, model.ErrorMessage(err))
+			return
+		}
+		if f.sessionsOnly {
+			params.filter.Kinds = sessionKindsOnly(params.filter.Kinds)
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), limits.Timeout)
+		defer cancel()
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+		case <-ctx.Done():
+			w.Header().Set("Retry-After", "5")
+			writeHTTPError(w, http.StatusServiceUnavailable, CodeTimeout, "the server is busy with other exports; retry in a few seconds")
+			return
+		}
+		data, err := collectExport(ctx, store, params, f.needs)
+		var body []byte
+		if err == nil {
+			body, err = f.render(data, &exportRequest{params: params, base: requestBase(r, limits.TrustProxy)})
+		}
+		if err != nil {
+			writeExportError(ctx, w, log, f, err)
+			return
+		}
+		h := w.Header()
+		h.Set("Content-Type", f.contentType)
+		h.Set("Content-Disposition", `attachment; filename="`+f.name+`"`)
+		h.Set("Cache-Control", "no-cache")
+		sum := sha256.Sum256(body)
+		h.Set("ETag", `"`+hex.EncodeToString(sum[:16])+`"`)
+		h.Set(HeaderExportCount, strconv.Itoa(len(data.entries)))
+		h.Set(HeaderExportLimit, strconv.Itoa(params.limit))
+		h.Set(HeaderExportTruncated, strconv.FormatBool(data.truncated))
+		if data.truncated {
+			h.Set(HeaderExportNext, data.next)
+			q := r.URL.Query()
+			q.Set("after", data.next)
+			h.Set("Link", "<"+r.URL.Path+"?"+q.Encode()+`>; rel="next"`)
+		}
+		// ServeContent answers If-None-Match with 304 (calendar and feed readers poll)
+		// and HEAD without a body.
+		http.ServeContent(w, r, f.name, time.Time{}, bytes.NewReader(body))
+	})
+}
+
+// writeExportError answers a failed export: the client's mistakes (a bad cursor, a text
+// filter of too many words) with 400, a deadline with 503, anything else with a masked
+// 500 whose detail goes to the log.
+func writeExportError(ctx context.Context, w http.ResponseWriter, log *slog.Logger, f *exportFormat, err error) {
+	var appErr *model.Error
+	switch {
+	case errors.As(err, &appErr) && appErr.Code == model.EINVALID:
+		field, msg := exportParamName(appErr.Field), appErr.Message
+		if field != "" {
+			msg = field + ": " + msg
+		}
+		writeHTTPError(w, http.StatusBadRequest, CodeBadUserInput, msg)
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
+		w.Header().Set("Retry-After", "5")
+		writeHTTPError(w, http.StatusServiceUnavailable, CodeTimeout,
+			"the export took too long and was stopped; narrow the filter or lower limit")
+	case errors.Is(err, context.Canceled):
+		// The client went away; nobody reads the answer.
+		writeHTTPError(w, http.StatusServiceUnavailable, CodeCancelled, "the request was cancelled")
+	default:
+		log.ErrorContext(ctx, "export failed", "export", f.name, "err", err)
+		writeHTTPError(w, http.StatusInternalServerError, CodeInternal, "internal error")
+	}
+}
+
+// exportParamName turns the store's name of a filter field ("filter.countries") into the
+// query parameter's.
+func exportParamName(field string) string {
+	return strings.TrimPrefix(field, "filter.")
+}
+
+// parseExportParams reads the query string of an export. Lists are comma-separated and
+// may be repeated (countries=KZ,UZ or countries=KZ&countries=UZ); an empty value is the
+// same as leaving the parameter out. Unknown parameters are refused rather than ignored,
+// so a misspelt filter never exports everything.
+func parseExportParams(raw string) (exportParams, error) {
+	p := exportParams{order: model.SortOrderAsc, limit: ExportMaxEntries}
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return p, model.Errorf(model.EINVALID, "the query string is malformed")
+	}
+	names := make([]string, 0, len(q))
+	for name := range q {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if !slices.Contains(exportKnownParams, name) {
+			return p, model.FieldErrorf(truncateParam(name), "unknown parameter; the parameters are %s", strings.Join(exportKnownParams, ", "))
+		}
+		if !slices.Contains(exportListParams, name) && len(q[name]) > 1 {
+			return p, model.FieldErrorf(name, "given %d times; give it once", len(q[name]))
+		}
+	}
+	single := func(name string) (string, bool) {
+		v := strings.TrimSpace(q.Get(name))
+		return v, v != ""
+	}
+	date := func(name string) (*model.Date, error) {
+		v, ok := single(name)
+		if !ok {
+			return nil, nil
+		}
+		d, err := model.ParseDate(v)
+		if err != nil {
+			return nil, model.FieldErrorf(name, "%s", model.ErrorMessage(err))
+		}
+		return &d, nil
+	}
+	if p.filter.From, err = date("from"); err != nil {
+		return p, err
+	}
+	if p.filter.To, err = date("to"); err != nil {
+		return p, err
+	}
+	if p.filter.From != nil && p.filter.To != nil && p.filter.From.First().After(p.filter.To.Last()) {
+		return p, model.FieldErrorf("to", "%s ends before from=%s begins", p.filter.To, p.filter.From)
+	}
+	list := func(name string) []string {
+		var out []string
+		for _, v := range q[name] {
+			for _, item := range strings.Split(v, ",") {
+				if item = strings.TrimSpace(item); item != "" && !slices.Contains(out, item) {
+					out = append(out, item)
+				}
+			}
+		}
+		return out
+	}
+	for _, k := range list("kinds") {
+		kind := model.TimelineEntryKind(strings.ToUpper(k))
+		if !kind.IsValid() {
+			all := make([]string, len(model.TimelineEntryKinds))
+			for i, k := range model.TimelineEntryKinds {
+				all[i] = string(k)
+			}
+			return p, model.FieldErrorf("kinds", "%q is not a kind of timeline entry (one of %s)", truncateParam(k), strings.Join(all, ", "))
+		}
+		if !slices.Contains(p.filter.Kinds, kind) {
+			p.filter.Kinds = append(p.filter.Kinds, kind)
+		}
+	}
+	for _, c := range list("countries") {
+		code, err := model.NormalizeCountryCode("countries", c)
+		if err != nil {
+			return p, err
+		}
+		if !isoCountries()[code] {
+			return p, model.FieldErrorf("countries", "%q is not an ISO 3166-1 alpha-2 country code", code)
+		}
+		if !slices.Contains(p.filter.Countries, code) {
+			p.filter.Countries = append(p.filter.Countries, code)
+		}
+	}
+	for _, s := range []struct {
+		name string
+		dst  *[]string
+	}{{"platforms", &p.filter.Platforms}, {"officials", &p.filter.Officials}, {"topics", &p.filter.Topics}} {
+		for _, slug := range list(s.name) {
+			if err := model.ValidateSlug(s.name, slug); err != nil {
+				return p, err
+			}
+			*s.dst = append(*s.dst, slug)
+		}
+	}
+	for _, name := range exportListParams {
+		if n := len(list(name)); n > 100 {
+			return p, model.FieldErrorf(name, "at most 100 values, got %d", n)
+		}
+	}
+	if v, ok := single("text"); ok {
+		p.filter.Text = &v
+	}
+	if v, ok := single("order"); ok {
+		switch model.SortOrder(strings.ToUpper(v)) {
+		case model.SortOrderAsc:
+			p.order = model.SortOrderAsc
+		case model.SortOrderDesc:
+			p.order = model.SortOrderDesc
+		default:
+			return p, model.FieldErrorf("order", "%q is not ASC or DESC", truncateParam(v))
+		}
+	}
+	if v, ok := single("limit"); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > ExportMaxEntries {
+			return p, model.FieldErrorf("limit", "must be a whole number from 1 to %d, got %q", ExportMaxEntries, truncateParam(v))
+		}
+		p.limit = n
+	}
+	if v, ok := single("after"); ok {
+		p.after = &v
+	}
+	return p, nil
+}
+
+// isoCountries is the set of ISO 3166-1 alpha-2 codes: a code outside it is a typo that
+// would export nothing.
+var isoCountries = sync.OnceValue(func() map[string]bool {
+	set := map[string]bool{}
+	for _, c := range model.Countries() {
+		set[c.Code] = true
+	}
+	return set
+})
+
+// truncateParam shortens a client's value for an error message.
+func truncateParam(s string) string {
+	s = strings.ToValidUTF8(s, "?")
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// sessionKindsOnly narrows a kinds filter to SESSION: nothing else when the client asked
+// for other kinds only.
+func sessionKindsOnly(kinds []model.TimelineEntryKind) []model.TimelineEntryKind {
+	if kinds == nil || slices.Contains(kinds, model.EntrySession) {
+		return []model.TimelineEntryKind{model.EntrySession}
+	}
+	return []model.TimelineEntryKind{}
+}
+
+// requestBase returns the scheme and host the client used, for links back to the server:
+// https when the connection is TLS or, behind a trusted proxy, when it says so.
+func requestBase(r *http.Request, trustProxy bool) string {
+	scheme, host := "http", r.Host
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if trustProxy {
+		if p := strings.ToLower(strings.TrimSpace(strings.Split(r.Header.Get("X-Forwarded-Proto"), ",")[0])); p == "https" || p == "http" {
+			scheme = p
+		}
+		if h := strings.TrimSpace(strings.Split(r.Header.Get("X-Forwarded-Host"), ",")[0]); h != "" {
+			host = h
+		}
+	}
+	if host == "" || strings.ContainsAny(host, " \t\r\n/\\\"<>") {
+		host = "localhost"
+	}
+	return scheme + "://" + host
+}
+
+// exportData is an export's entries with the details its format shows.
+type exportData struct {
+	entries   []*model.TimelineEntry
+	truncated bool
+	next      string // cursor of the last entry, for after= when truncated
+
+	platforms      map[int64]*model.Platform
+	entryCountries map[int64][]*model.Country
+	entryTopics    map[int64][]*model.Topic
+	// citations by subject type, then subject key.
+	citations map[string]map[int64][]*model.Citation
+	sources   map[int64]*model.Source
+
+	sessions     map[int64]*model.Session
+	participants map[int64][]*model.Participant
+	officials    map[int64]*model.Official
+	countries    map[string]*model.Country
+
+	statements  map[int64]*model.Statement
+	initiatives map[int64]*model.Initiative
+	positions   map[int64][]*model.Position       // by official
+	members     map[int64][]*model.PlatformMember // by platform
+}
+
+// collectExport pages through the filtered timeline, 100 entries at a time, up to the
+// limit, loading each page's details in batches.
+func collectExport(ctx context.Context, store *db.Store, p exportParams, needs exportNeeds) (*exportData, error) {
+	d := &exportData{
+		platforms:      map[int64]*model.Platform{},
+		entryCountries: map[int64][]*model.Country{},
+		entryTopics:    map[int64][]*model.Topic{},
+		citations:      map[string]map[int64][]*model.Citation{},
+		sources:        map[int64]*model.Source{},
+		sessions:       map[int64]*model.Session{},
+		participants:   map[int64][]*model.Participant{},
+		officials:      map[int64]*model.Official{},
+		countries:      map[string]*model.Country{},
+		statements:     map[int64]*model.Statement{},
+		initiatives:    map[int64]*model.Initiative{},
+		positions:      map[int64][]*model.Position{},
+		members:        map[int64][]*model.PlatformMember{},
+	}
+	after := p.after
+	for len(d.entries) < p.limit {
+		n := min(db.MaxPageSize, p.limit-len(d.entries))
+		page, err := store.Timeline(ctx, &p.filter, p.order, db.Page{First: &n, After: after})
+		if err != nil {
+			return nil, err
+		}
+		if err := d.load(ctx, store, page.Items, needs); err != nil {
+			return nil, err
+		}
+		d.entries = append(d.entries, page.Items...)
+		if len(page.Items) > 0 {
+			d.next = page.Cursors[len(page.Items)-1]
+		}
+		d.truncated = page.HasNextPage
+		if !page.HasNextPage || len(page.Items) == 0 {
+			break
+		}
+		after = &d.next
+	}
+	return d, nil
+}
+
+// missing returns the keys not yet in m, each once.
+func missing[K comparable, V any](m map[K]V, keys []K) []K {
+	var out []K
+	for _, k := range keys {
+		if _, ok := m[k]; !ok && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// fetchInto loads the keys missing from dst and adds what was found.
+func fetchInto[K comparable, V any](ctx context.Context, dst map[K]V, keys []K, fetch func(context.Context, []K) (map[K]V, error)) error {
+	keys = missing(dst, keys)
+	if len(keys) == 0 {
+		return nil
+	}
+	got, err := fetch(ctx, keys)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		dst[k] = got[k] // a key not found is remembered as nil, never fetched again
+	}
+	return nil
+}
+
+// load fetches the details of one page of entries: one statement per relation.
+func (d *exportData) load(ctx context.Context, s *db.Store, page []*model.TimelineEntry, needs exportNeeds) error {
+	if len(page) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(page))
+	var platformIDs []int64
+	subjects := map[string][]int64{}
+	for i, e := range page {
+		ids[i] = e.ID
+		if e.PlatformID != nil {
+			platformIDs = append(platformIDs, *e.PlatformID)
+		}
+		typ, id := e.SubjectRef()
+		subjects[typ] = append(subjects[typ], id)
+	}
+	var codes []string
+	addCode := func(c *string) {
+		if c != nil {
+			codes = append(codes, *c)
+		}
+	}
+	if needs.links {
+		if err := fetchInto(ctx, d.entryCountries, ids, s.CountriesByEntry); err != nil {
+			return err
+		}
+		if err := fetchInto(ctx, d.entryTopics, ids, s.TopicsByEntry); err != nil {
+			return err
+		}
+	}
+	if needs.sources {
+		var sourceIDs []int64
+		for _, typ := range []string{model.TypePlatform, model.TypeSession, model.TypeInitiative, model.TypeStatement} {
+			if len(subjects[typ]) == 0 {
+				continue
+			}
+			if d.citations[typ] == nil {
+				d.citations[typ] = map[int64][]*model.Citation{}
+			}
+			if err := fetchInto(ctx, d.citations[typ], subjects[typ], func(ctx context.Context, keys []int64) (map[int64][]*model.Citation, error) {
+				return s.CitationsBy(ctx, typ, keys)
+			}); err != nil {
+				return err
+			}
+			for _, id := range subjects[typ] {
+				for _, c := range d.citations[typ][id] {
+					sourceIDs = append(sourceIDs, c.SourceID)
+				}
+			}
+		}
+		if err := fetchInto(ctx, d.sources, sourceIDs, s.SourcesByIDs); err != nil {
+			return err
+		}
+	}
+	var officialIDs []int64
+	if needs.sessions {
+		sessionIDs := subjects[model.TypeSession]
+		if err := fetchInto(ctx, d.sessions, sessionIDs, s.SessionsByIDs); err != nil {
+			return err
+		}
+		if err := fetchInto(ctx, d.participants, sessionIDs, s.ParticipantsBySession); err != nil {
+			return err
+		}
+		for _, id := range sessionIDs {
+			if sess := d.sessions[id]; sess != nil {
+				addCode(sess.Location.CountryCode)
+				addCode(sess.HostCountryCode)
+				if sess.PlatformID != nil {
+					platformIDs = append(platformIDs, *sess.PlatformID)
+				}
+			}
+			for _, p := range d.participants[id] {
+				officialIDs = append(officialIDs, p.OfficialID)
+				addCode(p.CountryCode)
+			}
+		}
+	}
+	if needs.people {
+		officialIDs = append(officialIDs, subjects[model.TypeOfficial]...)
+		if err := fetchInto(ctx, d.statements, subjects[model.TypeStatement], s.StatementsByIDs); err != nil {
+			return err
+		}
+		for _, id := range subjects[model.TypeStatement] {
+			if st := d.statements[id]; st != nil {
+				officialIDs = append(officialIDs, st.OfficialID)
+			}
+		}
+		if err := fetchInto(ctx, d.initiatives, subjects[model.TypeInitiative], s.InitiativesByIDs); err != nil {
+			return err
+		}
+		for _, id := range subjects[model.TypeInitiative] {
+			if in := d.initiatives[id]; in != nil {
+				if in.ProposedByID != nil {
+					officialIDs = append(officialIDs, *in.ProposedByID)
+				}
+				if in.PlatformID != nil {
+					platformIDs = append(platformIDs, *in.PlatformID)
+				}
+			}
+		}
+		if err := fetchInto(ctx, d.positions, officialIDs, s.PositionsByOfficial); err != nil {
+			return err
+		}
+		for _, id := range officialIDs {
+			for _, p := range d.positions[id] {
+				addCode(p.CountryCode)
+			}
+		}
+		if err := fetchInto(ctx, d.members, platformIDs, s.MembersByPlatform); err != nil {
+			return err
+		}
+		for _, id := range platformIDs {
+			for _, m := range d.members[id] {
+				codes = append(codes, m.CountryCode)
+			}
+		}
+	}
+	if err := fetchInto(ctx, d.officials, officialIDs, s.OfficialsByIDs); err != nil {
+		return err
+	}
+	for _, id := range officialIDs {
+		if o := d.officials[id]; o != nil {
+			addCode(o.CountryCode)
+		}
+	}
+	if err := fetchInto(ctx, d.platforms, platformIDs, s.PlatformsByIDs); err != nil {
+		return err
+	}
+	return fetchInto(ctx, d.countries, codes, s.CountriesByCodes)
+}
+
+// platformOf returns an entry's platform, or nil.
+func (d *exportData) platformOf(e *model.TimelineEntry) *model.Platform {
+	if e.PlatformID == nil {
+		return nil
+	}
+	return d.platforms[*e.PlatformID]
+}
+
+// sourcesOf returns the sources an entry's subject cites, in citation order (as the
+// GraphQL field TimelineEntry.sources).
+func (d *exportData) sourcesOf(e *model.TimelineEntry) []*model.Source {
+	typ, id := e.SubjectRef()
+	var out []*model.Source
+	for _, c := range d.citations[typ][id] {
+		if src := d.sources[c.SourceID]; src != nil {
+			out = append(out, src)
+		}
+	}
+	return out
+}
+
+// countryName returns the name of the country with the code, or the code.
+func (d *exportData) countryName(code *string) string {
+	if code == nil {
+		return ""
+	}
+	if c := d.countries[*code]; c != nil {
+		return c.Name
+	}
+	return *code
+}
+
+// entryPeriod returns the first and the last day an entry covers: from the first day of
+// its date to the last day of its end date's period (or of its date's).
+func entryPeriod(e *model.TimelineEntry) (first, last time.Time) {
+	first, last = e.Date.First(), e.Date.Last()
+	if e.EndDate != nil && !e.EndDate.IsZero() && e.EndDate.Last().After(last) {
+		last = e.EndDate.Last()
+	}
+	return first, last
+}
+
+// hasEnd reports whether an entry has an end date other than its date.
+func hasEnd(e *model.TimelineEntry) bool {
+	return e.EndDate != nil && !e.EndDate.IsZero() && e.EndDate.String() != e.Date.String()
+}
+
+// displayDate writes a date as people read it, to its precision: "2015", "July 2023",
+// "28 July 2023".
+func displayDate(d model.Date) string {
+	t := d.First()
+	switch d.Precision() {
+	case model.PrecisionYear:
+		return strconv.Itoa(t.Year())
+	case model.PrecisionMonth:
+		return t.Format("January 2006")
+	}
+	return t.Format("2 January 2006")
+}
+
+// displayPeriod writes an entry's date, or its range: "2015", "28 July 2023",
+// "2015 – 2019".
+func displayPeriod(e *model.TimelineEntry) string {
+	if hasEnd(e) {
+		return displayDate(e.Date) + " – " + displayDate(*e.EndDate)
+	}
+	return displayDate(e.Date)
+}
+
+// kindLabel turns an enum value into words: SPECIAL_SESSION → "special session".
+func kindLabel[T ~string](v T) string {
+	return strings.ReplaceAll(strings.ToLower(string(v)), "_", " ")
+}
+
+// kindClass turns an enum value into a CSS class fragment: SPECIAL_SESSION → "special-session".
+func kindClass[T ~string](v T) string {
+	return strings.ReplaceAll(strings.ToLower(string(v)), "_", "-")
+}
+
+// joinNonEmpty joins the non-empty parts.
+func joinNonEmpty(sep string, parts ...string) string {
+	var keep []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			keep = append(keep, p)
+		}
+	}
+	return strings.Join(keep, sep)
+}
+
+// deref returns *s, or "".
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// sessionLocation writes where a session was held: "venue, city, country".
+func (d *exportData) sessionLocation(s *model.Session) string {
+	return joinNonEmpty(", ", deref(s.Location.Venue), deref(s.Location.City), d.countryName(s.Location.CountryCode))
+}
+
+// participantLine describes one participant: "Thomas West (Special Representative, United States)".
+func (d *exportData) participantLine(p *model.Participant) string {
+	o := d.officials[p.OfficialID]
+	if o == nil {
+		return ""
+	}
+	country := p.CountryCode
+	if country == nil {
+		country = o.CountryCode
+	}
+	if extra := joinNonEmpty(", ", deref(p.Role), d.countryName(country)); extra != "" {
+		return fmt.Sprintf("%s (%s)", o.Name, extra)
+	}
+	return o.Name
+}

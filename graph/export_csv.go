@@ -1,0 +1,86 @@
+package graph
+
+// /export/timeline.csv: one row per entry, RFC 4180 (comma-separated, fields quoted when
+// needed, CRLF line endings, UTF-8 without a byte order mark), under a header row.
+//
+//	id, kind, date, end_date, precision, title, summary, platform, countries, topics,
+//	subject_type, subject_id, sources
+//
+// id and subject_id are global IDs (node(id:) resolves them); date and end_date are as
+// written ("2015", "2023-07", "2023-07-28") and precision says which (YEAR, MONTH, DAY);
+// platform is a slug, countries ISO codes and topics slugs, the lists joined with ";";
+// sources are the cited sources' URLs (a title when a source has none), joined with ";".
+//
+// Formula injection: a spreadsheet runs a cell that starts with =, +, - or @ (and, in some,
+// a tab or a carriage return) as a formula, so such a cell is written with a leading
+// single quote ("'=1+1"), which spreadsheets show as text. Strip one leading quote
+// before one of those characters to get the value back.
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strings"
+
+	"diplomacy-timeline/model"
+)
+
+// CSVHeader is the header row of /export/timeline.csv.
+var CSVHeader = []string{"id", "kind", "date", "end_date", "precision", "title", "summary", "platform",
+	"countries", "topics", "subject_type", "subject_id", "sources"}
+
+// csvSafe defuses a cell a spreadsheet would run as a formula.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func renderCSV(d *exportData, _ *exportRequest) ([]byte, error) {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.UseCRLF = true
+	if err := w.Write(CSVHeader); err != nil {
+		return nil, err
+	}
+	precisions := map[model.Precision]string{model.PrecisionYear: "YEAR", model.PrecisionMonth: "MONTH", model.PrecisionDay: "DAY"}
+	for _, e := range d.entries {
+		var end, platform string
+		if e.EndDate != nil {
+			end = e.EndDate.String()
+		}
+		if p := d.platformOf(e); p != nil {
+			platform = p.Slug
+		}
+		var countries, topics, sources []string
+		for _, c := range d.entryCountries[e.ID] {
+			countries = append(countries, c.Code)
+		}
+		for _, t := range d.entryTopics[e.ID] {
+			topics = append(topics, t.Slug)
+		}
+		for _, s := range d.sourcesOf(e) {
+			if s.URL != nil && *s.URL != "" {
+				sources = append(sources, *s.URL)
+			} else {
+				sources = append(sources, s.Title)
+			}
+		}
+		typ, id := e.SubjectRef()
+		subject := ""
+		if typ != "" {
+			subject = model.IntID(typ, id)
+		}
+		row := []string{e.NodeID(), string(e.Kind), e.Date.String(), end, precisions[e.Date.Precision()],
+			e.Title, deref(e.Summary), platform, strings.Join(countries, ";"), strings.Join(topics, ";"),
+			typ, subject, strings.Join(sources, ";")}
+		for i := range row {
+			row[i] = csvSafe(row[i])
+		}
+		if err := w.Write(row); err != nil {
+			return nil, err
+		}
+	}
+	w.Flush()
+	return b.Bytes(), w.Error()
+}
