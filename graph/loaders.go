@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -18,72 +19,120 @@ import (
 // not one per session. They are made per request (so their caches never serve another
 // request's or a stale write's data) and reached with For(ctx).
 type Loaders struct {
-	Country    *dataloadgen.Loader[string, *model.Country]
-	Platform   *dataloadgen.Loader[int64, *model.Platform]
-	Session    *dataloadgen.Loader[int64, *model.Session]
-	Official   *dataloadgen.Loader[int64, *model.Official]
-	Initiative *dataloadgen.Loader[int64, *model.Initiative]
-	Statement  *dataloadgen.Loader[int64, *model.Statement]
-	Topic      *dataloadgen.Loader[int64, *model.Topic]
-	Source     *dataloadgen.Loader[int64, *model.Source]
-	Entry      *dataloadgen.Loader[int64, *model.TimelineEntry]
+	Country    *batch[string, *model.Country]
+	Platform   *batch[int64, *model.Platform]
+	Session    *batch[int64, *model.Session]
+	Official   *batch[int64, *model.Official]
+	Initiative *batch[int64, *model.Initiative]
+	Statement  *batch[int64, *model.Statement]
+	Topic      *batch[int64, *model.Topic]
+	Source     *batch[int64, *model.Source]
+	Entry      *batch[int64, *model.TimelineEntry]
 
-	MembersByPlatform         *dataloadgen.Loader[int64, []*model.PlatformMember]
-	InitiativesByPlatform     *dataloadgen.Loader[int64, []*model.Initiative]
-	ChildrenBySession         *dataloadgen.Loader[int64, []*model.Session]
-	ParticipantsBySession     *dataloadgen.Loader[int64, []*model.Participant]
-	SubjectCountriesBySession *dataloadgen.Loader[int64, []*model.Country]
-	TopicsBySession           *dataloadgen.Loader[int64, []*model.Topic]
-	StatementsBySession       *dataloadgen.Loader[int64, []*model.Statement]
-	InitiativesBySession      *dataloadgen.Loader[int64, []*model.Initiative]
-	PositionsByOfficial       *dataloadgen.Loader[int64, []*model.Position]
-	StatementsByOfficial      *dataloadgen.Loader[int64, []*model.Statement]
-	InitiativesByProposer     *dataloadgen.Loader[int64, []*model.Initiative]
-	StatusHistoryByInitiative *dataloadgen.Loader[int64, []*model.InitiativeStatusChange]
-	SessionsByInitiative      *dataloadgen.Loader[int64, []*model.Session]
-	TopicsByInitiative        *dataloadgen.Loader[int64, []*model.Topic]
-	CountriesByEntry          *dataloadgen.Loader[int64, []*model.Country]
-	TopicsByEntry             *dataloadgen.Loader[int64, []*model.Topic]
-	Citations                 map[string]*dataloadgen.Loader[int64, []*model.Citation]
+	MembersByPlatform         *batch[int64, []*model.PlatformMember]
+	InitiativesByPlatform     *batch[int64, []*model.Initiative]
+	ChildrenBySession         *batch[int64, []*model.Session]
+	ParticipantsBySession     *batch[int64, []*model.Participant]
+	SubjectCountriesBySession *batch[int64, []*model.Country]
+	TopicsBySession           *batch[int64, []*model.Topic]
+	StatementsBySession       *batch[int64, []*model.Statement]
+	InitiativesBySession      *batch[int64, []*model.Initiative]
+	PositionsByOfficial       *batch[int64, []*model.Position]
+	StatementsByOfficial      *batch[int64, []*model.Statement]
+	InitiativesByProposer     *batch[int64, []*model.Initiative]
+	StatusHistoryByInitiative *batch[int64, []*model.InitiativeStatusChange]
+	SessionsByInitiative      *batch[int64, []*model.Session]
+	TopicsByInitiative        *batch[int64, []*model.Topic]
+	CountriesByEntry          *batch[int64, []*model.Country]
+	TopicsByEntry             *batch[int64, []*model.Topic]
+	Citations                 map[string]*batch[int64, []*model.Citation]
 }
 
 // NewLoaders returns a fresh set of loaders over the store.
 func NewLoaders(s *db.Store) *Loaders {
-	citations := make(map[string]*dataloadgen.Loader[int64, []*model.Citation])
+	citations := make(map[string]*batch[int64, []*model.Citation])
 	for _, typ := range []string{model.TypePlatform, model.TypeSession, model.TypeInitiative, model.TypeStatement} {
-		citations[typ] = loader(func(ctx context.Context, ids []int64) (map[int64][]*model.Citation, error) {
+		citations[typ] = newBatch(func(ctx context.Context, ids []int64) (map[int64][]*model.Citation, error) {
 			return s.CitationsBy(ctx, typ, ids)
 		})
 	}
 	return &Loaders{
-		Country:    loader(s.CountriesByCodes),
-		Platform:   loader(s.PlatformsByIDs),
-		Session:    loader(s.SessionsByIDs),
-		Official:   loader(s.OfficialsByIDs),
-		Initiative: loader(s.InitiativesByIDs),
-		Statement:  loader(s.StatementsByIDs),
-		Topic:      loader(s.TopicsByIDs),
-		Source:     loader(s.SourcesByIDs),
-		Entry:      loader(s.TimelineEntriesByIDs),
+		Country:    newBatch(s.CountriesByCodes),
+		Platform:   newBatch(s.PlatformsByIDs),
+		Session:    newBatch(s.SessionsByIDs),
+		Official:   newBatch(s.OfficialsByIDs),
+		Initiative: newBatch(s.InitiativesByIDs),
+		Statement:  newBatch(s.StatementsByIDs),
+		Topic:      newBatch(s.TopicsByIDs),
+		Source:     newBatch(s.SourcesByIDs),
+		Entry:      newBatch(s.TimelineEntriesByIDs),
 
-		MembersByPlatform:         loader(s.MembersByPlatform),
-		InitiativesByPlatform:     loader(s.InitiativesByPlatform),
-		ChildrenBySession:         loader(s.ChildrenBySession),
-		ParticipantsBySession:     loader(s.ParticipantsBySession),
-		SubjectCountriesBySession: loader(s.SubjectCountriesBySession),
-		TopicsBySession:           loader(s.TopicsBySession),
-		StatementsBySession:       loader(s.StatementsBySession),
-		InitiativesBySession:      loader(s.InitiativesBySession),
-		PositionsByOfficial:       loader(s.PositionsByOfficial),
-		StatementsByOfficial:      loader(s.StatementsByOfficial),
-		InitiativesByProposer:     loader(s.InitiativesByProposer),
-		StatusHistoryByInitiative: loader(s.StatusHistoryByInitiative),
-		SessionsByInitiative:      loader(s.SessionsByInitiative),
-		TopicsByInitiative:        loader(s.TopicsByInitiative),
-		CountriesByEntry:          loader(s.CountriesByEntry),
-		TopicsByEntry:             loader(s.TopicsByEntry),
+		MembersByPlatform:         newBatch(s.MembersByPlatform),
+		InitiativesByPlatform:     newBatch(s.InitiativesByPlatform),
+		ChildrenBySession:         newBatch(s.ChildrenBySession),
+		ParticipantsBySession:     newBatch(s.ParticipantsBySession),
+		SubjectCountriesBySession: newBatch(s.SubjectCountriesBySession),
+		TopicsBySession:           newBatch(s.TopicsBySession),
+		StatementsBySession:       newBatch(s.StatementsBySession),
+		InitiativesBySession:      newBatch(s.InitiativesBySession),
+		PositionsByOfficial:       newBatch(s.PositionsByOfficial),
+		StatementsByOfficial:      newBatch(s.StatementsByOfficial),
+		InitiativesByProposer:     newBatch(s.InitiativesByProposer),
+		StatusHistoryByInitiative: newBatch(s.StatusHistoryByInitiative),
+		SessionsByInitiative:      newBatch(s.SessionsByInitiative),
+		TopicsByInitiative:        newBatch(s.TopicsByInitiative),
+		CountriesByEntry:          newBatch(s.CountriesByEntry),
+		TopicsByEntry:             newBatch(s.TopicsByEntry),
 		Citations:                 citations,
 	}
+}
+
+// batch is a loader with the fetch function behind it, so that the prefetcher can load a
+// whole level in one statement, synchronously, and prime the loader with the results: the
+// resolvers that follow find everything in its cache, however the scheduler orders them.
+type batch[K comparable, V any] struct {
+	*dataloadgen.Loader[K, V]
+	fetch func(context.Context, []K) (map[K]V, error)
+
+	mu     sync.Mutex
+	primed map[K]V
+}
+
+func newBatch[K comparable, V any](fetch func(context.Context, []K) (map[K]V, error)) *batch[K, V] {
+	return &batch[K, V]{Loader: loader(fetch), fetch: fetch, primed: map[K]V{}}
+}
+
+// prime loads the keys not loaded by an earlier prime in one statement, primes the loader
+// with them (a missing key as the zero value, as Load answers it) and returns the values
+// of all the keys. On error it returns nothing: the resolvers' own loads report it.
+func (b *batch[K, V]) prime(ctx context.Context, keys []K) []V {
+	// One prime at a time per batch, so that two relations needing the same records
+	// (a session's sources and its citations) load them once, whichever runs first.
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var missing []K
+	seen := make(map[K]bool, len(keys))
+	for _, k := range keys {
+		if _, done := b.primed[k]; !done && !seen[k] {
+			seen[k] = true
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		m, err := b.fetch(ctx, missing)
+		if err != nil {
+			return nil
+		}
+		for _, k := range missing {
+			b.primed[k] = m[k]
+			b.Prime(k, m[k])
+		}
+	}
+	out := make([]V, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, b.primed[k])
+	}
+	return out
 }
 
 // loader makes a batching loader from a store method that answers a map; a key missing

@@ -6,7 +6,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vikstrous/dataloadgen"
 
 	"diplomacy-timeline/model"
 )
@@ -203,7 +202,7 @@ func anys[T any](in []*T) []any {
 }
 
 // toOne is a relation to at most one record, by an optional key.
-func toOne[T any, K comparable, V any](key func(*T) *K, loader func(*Loaders) *dataloadgen.Loader[K, *V]) relation[T] {
+func toOne[T any, K comparable, V any](key func(*T) *K, loader func(*Loaders) *batch[K, *V]) relation[T] {
 	return func(p *prefetcher, items []*T) func() []any {
 		keys := make([]K, 0, len(items))
 		for _, it := range items {
@@ -211,58 +210,68 @@ func toOne[T any, K comparable, V any](key func(*T) *K, loader func(*Loaders) *d
 				keys = append(keys, *k)
 			}
 		}
-		thunk := loader(p.l).LoadAllThunk(p.ctx, keys)
-		return func() []any {
-			vs, _ := thunk()
-			out := make([]any, 0, len(vs))
-			for _, v := range vs {
-				if v != nil {
-					out = append(out, v)
-				}
-			}
-			return out
-		}
+		return p.async(func() []any { return nonNil(loader(p.l).prime(p.ctx, keys)) })
 	}
 }
 
 // toMany is a relation to a list of records, by the owner's key.
-func toMany[T any, V any](key func(*T) int64, loader func(*Loaders) *dataloadgen.Loader[int64, []*V]) relation[T] {
+func toMany[T any, V any](key func(*T) int64, loader func(*Loaders) *batch[int64, []*V]) relation[T] {
 	return func(p *prefetcher, items []*T) func() []any {
 		keys := make([]int64, len(items))
 		for i, it := range items {
 			keys[i] = key(it)
 		}
-		thunk := loader(p.l).LoadAllThunk(p.ctx, keys)
-		return func() []any {
-			lists, _ := thunk()
+		return p.async(func() []any {
 			var out []any
-			for _, l := range lists {
+			for _, l := range loader(p.l).prime(p.ctx, keys) {
 				out = append(out, anys(l)...)
 			}
 			return out
+		})
+	}
+}
+
+// async runs a load and returns its result as a wait. The loads run one after another in
+// the order of the query's fields, so which statements run depends on the query and the
+// data alone: a relation that needs records an earlier one loaded finds them primed.
+func (p *prefetcher) async(load func() []any) func() []any {
+	out := load()
+	return func() []any { return out }
+}
+
+// nonNil returns the non-nil records of vs.
+func nonNil[V any](vs []*V) []any {
+	out := make([]any, 0, len(vs))
+	for _, v := range vs {
+		if v != nil {
+			out = append(out, v)
 		}
 	}
+	return out
 }
 
 // citedSources is the relation from a citing record to the sources of its citations.
 func citedSources[T any](typ string, key func(*T) int64) relation[T] {
-	cites := toMany(key, func(l *Loaders) *dataloadgen.Loader[int64, []*model.Citation] { return l.Citations[typ] })
 	return func(p *prefetcher, items []*T) func() []any {
-		wait := cites(p, items)
-		return func() []any {
-			var keys []int64
-			for _, c := range wait() {
-				keys = append(keys, c.(*model.Citation).SourceID)
-			}
-			srcs, _ := p.l.Source.LoadAllThunk(p.ctx, keys)()
-			return anys(srcs)
+		keys := make([]int64, len(items))
+		for i, it := range items {
+			keys[i] = key(it)
 		}
+		return p.async(func() []any {
+			var sources []int64
+			for _, cs := range p.l.Citations[typ].prime(p.ctx, keys) {
+				for _, c := range cs {
+					sources = append(sources, c.SourceID)
+				}
+			}
+			return nonNil(p.l.Source.prime(p.ctx, sources))
+		})
 	}
 }
 
 // citationsRel is the relation from a citing record to its citations.
 func citationsRel[T any](typ string, key func(*T) int64) relation[T] {
-	return toMany(key, func(l *Loaders) *dataloadgen.Loader[int64, []*model.Citation] { return l.Citations[typ] })
+	return toMany(key, func(l *Loaders) *batch[int64, []*model.Citation] { return l.Citations[typ] })
 }
 
 // embeddedLocation is the relation to a record's location, which needs no loading.
@@ -277,20 +286,20 @@ func embeddedLocation[T any](loc func(*T) *model.Location) relation[T] {
 }
 
 // Loader selectors.
-func countryL(l *Loaders) *dataloadgen.Loader[string, *model.Country]  { return l.Country }
-func platformL(l *Loaders) *dataloadgen.Loader[int64, *model.Platform] { return l.Platform }
-func sessionL(l *Loaders) *dataloadgen.Loader[int64, *model.Session]   { return l.Session }
-func officialL(l *Loaders) *dataloadgen.Loader[int64, *model.Official] { return l.Official }
-func sourceL(l *Loaders) *dataloadgen.Loader[int64, *model.Source]     { return l.Source }
-func platformID(x *model.Platform) int64                               { return x.ID }
-func sessionID(x *model.Session) int64                                 { return x.ID }
-func officialID(x *model.Official) int64                               { return x.ID }
-func initiativeID(x *model.Initiative) int64                           { return x.ID }
-func statementID(x *model.Statement) int64                             { return x.ID }
+func countryL(l *Loaders) *batch[string, *model.Country]  { return l.Country }
+func platformL(l *Loaders) *batch[int64, *model.Platform] { return l.Platform }
+func sessionL(l *Loaders) *batch[int64, *model.Session]   { return l.Session }
+func officialL(l *Loaders) *batch[int64, *model.Official] { return l.Official }
+func sourceL(l *Loaders) *batch[int64, *model.Source]     { return l.Source }
+func platformID(x *model.Platform) int64                  { return x.ID }
+func sessionID(x *model.Session) int64                    { return x.ID }
+func officialID(x *model.Official) int64                  { return x.ID }
+func initiativeID(x *model.Initiative) int64              { return x.ID }
+func statementID(x *model.Statement) int64                { return x.ID }
 
 var platformRelations = map[string]relation[model.Platform]{
-	"members":     toMany(platformID, func(l *Loaders) *dataloadgen.Loader[int64, []*model.PlatformMember] { return l.MembersByPlatform }),
-	"initiatives": toMany(platformID, func(l *Loaders) *dataloadgen.Loader[int64, []*model.Initiative] { return l.InitiativesByPlatform }),
+	"members":     toMany(platformID, func(l *Loaders) *batch[int64, []*model.PlatformMember] { return l.MembersByPlatform }),
+	"initiatives": toMany(platformID, func(l *Loaders) *batch[int64, []*model.Initiative] { return l.InitiativesByPlatform }),
 	"sources":     citedSources(model.TypePlatform, platformID),
 	"citations":   citationsRel(model.TypePlatform, platformID),
 }
@@ -305,12 +314,12 @@ var sessionRelations = map[string]relation[model.Session]{
 	"parent":           toOne(func(x *model.Session) *int64 { return x.ParentID }, sessionL),
 	"hostCountry":      toOne(func(x *model.Session) *string { return x.HostCountryCode }, countryL),
 	"location":         embeddedLocation(func(x *model.Session) *model.Location { return &x.Location }),
-	"children":         toMany(sessionID, func(l *Loaders) *dataloadgen.Loader[int64, []*model.Session] { return l.ChildrenBySession }),
-	"subjectCountries": toMany(sessionID, func(l *Loaders) *dataloadgen.Loader[int64, []*model.Country] { return l.SubjectCountriesBySession }),
-	"topics":           toMany(sessionID, func(l *Loaders) *dataloadgen.Loader[int64, []*model.Topic] { return l.TopicsBySession }),
-	"participants":     toMany(sessionID, func(l *Loaders) *dataloadgen.Loader[int64, []*model.Participant] { return l.ParticipantsBySession }),
-	"statements":       toMany(sessionID, func(l *Loaders) *dataloadgen.Loader[int64, []*model.Statement] { return l.StatementsBySession }),
-	"initiatives":      toMany(sessionID, func(l *Loaders) *dataloadgen.Loader[int64, []*model.Initiative] { return l.InitiativesBySession }),
+	"children":         toMany(sessionID, func(l *Loaders) *batch[int64, []*model.Session] { return l.ChildrenBySession }),
+	"subjectCountries": toMany(sessionID, func(l *Loaders) *batch[int64, []*model.Country] { return l.SubjectCountriesBySession }),
+	"topics":           toMany(sessionID, func(l *Loaders) *batch[int64, []*model.Topic] { return l.TopicsBySession }),
+	"participants":     toMany(sessionID, func(l *Loaders) *batch[int64, []*model.Participant] { return l.ParticipantsBySession }),
+	"statements":       toMany(sessionID, func(l *Loaders) *batch[int64, []*model.Statement] { return l.StatementsBySession }),
+	"initiatives":      toMany(sessionID, func(l *Loaders) *batch[int64, []*model.Initiative] { return l.InitiativesBySession }),
 	"sources":          citedSources(model.TypeSession, sessionID),
 	"citations":        citationsRel(model.TypeSession, sessionID),
 }
@@ -323,9 +332,9 @@ var participantRelations = map[string]relation[model.Participant]{
 
 var officialRelations = map[string]relation[model.Official]{
 	"country":     toOne(func(x *model.Official) *string { return x.CountryCode }, countryL),
-	"positions":   toMany(officialID, func(l *Loaders) *dataloadgen.Loader[int64, []*model.Position] { return l.PositionsByOfficial }),
-	"statements":  toMany(officialID, func(l *Loaders) *dataloadgen.Loader[int64, []*model.Statement] { return l.StatementsByOfficial }),
-	"initiatives": toMany(officialID, func(l *Loaders) *dataloadgen.Loader[int64, []*model.Initiative] { return l.InitiativesByProposer }),
+	"positions":   toMany(officialID, func(l *Loaders) *batch[int64, []*model.Position] { return l.PositionsByOfficial }),
+	"statements":  toMany(officialID, func(l *Loaders) *batch[int64, []*model.Statement] { return l.StatementsByOfficial }),
+	"initiatives": toMany(officialID, func(l *Loaders) *batch[int64, []*model.Initiative] { return l.InitiativesByProposer }),
 }
 
 var positionRelations = map[string]relation[model.Position]{
@@ -334,15 +343,15 @@ var positionRelations = map[string]relation[model.Position]{
 }
 
 var initiativeRelations = map[string]relation[model.Initiative]{
-	"statusHistory": toMany(initiativeID, func(l *Loaders) *dataloadgen.Loader[int64, []*model.InitiativeStatusChange] {
+	"statusHistory": toMany(initiativeID, func(l *Loaders) *batch[int64, []*model.InitiativeStatusChange] {
 		return l.StatusHistoryByInitiative
 	}),
 	"proposedBy": toOne(func(x *model.Initiative) *int64 { return x.ProposedByID }, officialL),
 	"country":    toOne(func(x *model.Initiative) *string { return x.CountryCode }, countryL),
 	"location":   embeddedLocation(func(x *model.Initiative) *model.Location { return &x.Location }),
 	"platform":   toOne(func(x *model.Initiative) *int64 { return x.PlatformID }, platformL),
-	"sessions":   toMany(initiativeID, func(l *Loaders) *dataloadgen.Loader[int64, []*model.Session] { return l.SessionsByInitiative }),
-	"topics":     toMany(initiativeID, func(l *Loaders) *dataloadgen.Loader[int64, []*model.Topic] { return l.TopicsByInitiative }),
+	"sessions":   toMany(initiativeID, func(l *Loaders) *batch[int64, []*model.Session] { return l.SessionsByInitiative }),
+	"topics":     toMany(initiativeID, func(l *Loaders) *batch[int64, []*model.Topic] { return l.TopicsByInitiative }),
 	"sources":    citedSources(model.TypeInitiative, initiativeID),
 	"citations":  citationsRel(model.TypeInitiative, initiativeID),
 }
@@ -363,50 +372,31 @@ var locationRelations = map[string]relation[model.Location]{
 }
 
 // entrySubjects is the relation from timeline entries to the records they come from, of
-// several types: one batch per type.
+// several types: one statement per type.
 func entrySubjects(p *prefetcher, items []*model.TimelineEntry) func() []any {
 	keys := map[string][]int64{}
 	for _, e := range items {
 		typ, id := e.SubjectRef()
 		keys[typ] = append(keys[typ], id)
 	}
-	var waits []func() []any
-	for typ, ids := range keys {
-		switch typ {
-		case model.TypePlatform:
-			waits = append(waits, loadAll(p, p.l.Platform, ids))
-		case model.TypeSession:
-			waits = append(waits, loadAll(p, p.l.Session, ids))
-		case model.TypeInitiative:
-			waits = append(waits, loadAll(p, p.l.Initiative, ids))
-		case model.TypeOfficial:
-			waits = append(waits, loadAll(p, p.l.Official, ids))
-		case model.TypeStatement:
-			waits = append(waits, loadAll(p, p.l.Statement, ids))
-		}
-	}
-	return func() []any {
+	return p.async(func() []any {
 		var out []any
-		for _, w := range waits {
-			out = append(out, w()...)
-		}
-		return out
-	}
-}
-
-// loadAll starts loading keys and returns a wait for the non-nil records.
-func loadAll[V any](p *prefetcher, l *dataloadgen.Loader[int64, *V], keys []int64) func() []any {
-	thunk := l.LoadAllThunk(p.ctx, keys)
-	return func() []any {
-		vs, _ := thunk()
-		out := make([]any, 0, len(vs))
-		for _, v := range vs {
-			if v != nil {
-				out = append(out, v)
+		for typ, ids := range keys {
+			switch typ {
+			case model.TypePlatform:
+				out = append(out, nonNil(p.l.Platform.prime(p.ctx, ids))...)
+			case model.TypeSession:
+				out = append(out, nonNil(p.l.Session.prime(p.ctx, ids))...)
+			case model.TypeInitiative:
+				out = append(out, nonNil(p.l.Initiative.prime(p.ctx, ids))...)
+			case model.TypeOfficial:
+				out = append(out, nonNil(p.l.Official.prime(p.ctx, ids))...)
+			case model.TypeStatement:
+				out = append(out, nonNil(p.l.Statement.prime(p.ctx, ids))...)
 			}
 		}
 		return out
-	}
+	})
 }
 
 // entrySources is the relation from timeline entries to the sources their subjects cite.
@@ -418,22 +408,17 @@ func entrySources(p *prefetcher, items []*model.TimelineEntry) func() []any {
 			byType[typ] = append(byType[typ], id)
 		}
 	}
-	var thunks []func() ([][]*model.Citation, error)
-	for typ, ids := range byType {
-		thunks = append(thunks, p.l.Citations[typ].LoadAllThunk(p.ctx, ids))
-	}
-	return func() []any {
-		var keys []int64
-		for _, th := range thunks {
-			lists, _ := th()
-			for _, l := range lists {
-				for _, c := range l {
-					keys = append(keys, c.SourceID)
+	return p.async(func() []any {
+		var sources []int64
+		for typ, ids := range byType {
+			for _, cs := range p.l.Citations[typ].prime(p.ctx, ids) {
+				for _, c := range cs {
+					sources = append(sources, c.SourceID)
 				}
 			}
 		}
-		return loadAll(p, p.l.Source, keys)()
-	}
+		return nonNil(p.l.Source.prime(p.ctx, sources))
+	})
 }
 
 func entryID(x *model.TimelineEntry) int64 { return x.ID }
@@ -441,7 +426,7 @@ func entryID(x *model.TimelineEntry) int64 { return x.ID }
 var entryRelations = map[string]relation[model.TimelineEntry]{
 	"subject":   entrySubjects,
 	"platform":  toOne(func(x *model.TimelineEntry) *int64 { return x.PlatformID }, platformL),
-	"countries": toMany(entryID, func(l *Loaders) *dataloadgen.Loader[int64, []*model.Country] { return l.CountriesByEntry }),
-	"topics":    toMany(entryID, func(l *Loaders) *dataloadgen.Loader[int64, []*model.Topic] { return l.TopicsByEntry }),
+	"countries": toMany(entryID, func(l *Loaders) *batch[int64, []*model.Country] { return l.CountriesByEntry }),
+	"topics":    toMany(entryID, func(l *Loaders) *batch[int64, []*model.Topic] { return l.TopicsByEntry }),
 	"sources":   entrySources,
 }
