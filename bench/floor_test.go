@@ -4,9 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
-	"math"
 	"strconv"
 	"strings"
 )
@@ -908,44 +906,4 @@ func floorSession(ctx context.Context, f *floorDB, slug string) ([]byte, error) 
 		return nil, err
 	}
 	return json.Marshal(&out)
-}
-
-// rankBM25 is a copy of the store's SQLite ranking function (db.rankFTS): Okapi BM25
-// over matchinfo(…, 'pcnalx'), a match in a title weighing five times one in the body.
-func rankBM25(info []byte) float64 {
-	const k1, b = 1.2, 0.75
-	weights := []float64{5, 1}
-	n := len(info) / 4
-	v := func(i int) float64 {
-		if i >= n {
-			return 0
-		}
-		return float64(binary.NativeEndian.Uint32(info[i*4:]))
-	}
-	phrases, cols := int(v(0)), int(v(1))
-	docs := v(2)
-	avg := func(c int) float64 { return v(3 + c) }
-	length := func(c int) float64 { return v(3 + cols + c) }
-	x := 3 + 2*cols
-	score := 0.0
-	for p := range phrases {
-		for c := range cols {
-			hits := v(x + 3*(p*cols+c))
-			withHit := v(x + 3*(p*cols+c) + 2)
-			if hits == 0 {
-				continue
-			}
-			idf := math.Log(1 + (docs-withHit+0.5)/(withHit+0.5))
-			norm := 1 - b
-			if avg(c) > 0 {
-				norm += b * length(c) / avg(c)
-			}
-			w := 1.0
-			if c < len(weights) {
-				w = weights[c]
-			}
-			score += w * idf * hits * (k1 + 1) / (hits + k1*norm)
-		}
-	}
-	return score
 }

@@ -336,11 +336,11 @@ func withDatabase(base, name string) (string, error) {
 
 // floorSQLiteDriver is mattn's SQLite driver with the one SQL function the search floor
 // needs: the store ranks full-text matches with its own BM25 function, so the floor
-// registers the same one (rankBM25, a copy) to return the same order.
+// registers the same one (db.RankFTS) to return the same order.
 const floorSQLiteDriver = "sqlite3_bench_floor"
 
 func init() {
 	sql.Register(floorSQLiteDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		return c.RegisterFunc("bench_rank", rankBM25, true)
+		return c.RegisterFunc("bench_rank", db.RankFTS, true)
 	}})
 }

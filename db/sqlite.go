@@ -19,7 +19,7 @@ func registerSQLite() {
 	registerDriver.Do(func() {
 		sql.Register(sqliteDriver, &sqlite3.SQLiteDriver{
 			ConnectHook: func(conn *sqlite3.SQLiteConn) error {
-				return conn.RegisterFunc("diplomacy_rank", rankFTS, true)
+				return conn.RegisterFunc("diplomacy_rank", RankFTS, true)
 			},
 		})
 	})
@@ -29,10 +29,10 @@ func registerSQLite() {
 // running text.
 var columnWeights = []float64{5, 1}
 
-// rankFTS scores an FTS4 match with Okapi BM25 from matchinfo(…, 'pcnalx'): for each
+// RankFTS scores an FTS4 match with Okapi BM25 from matchinfo(…, 'pcnalx'): for each
 // phrase and column, the term frequency in this row, weighted by how rare the term is and
 // normalised by the column's length against the average.
-func rankFTS(info []byte) float64 {
+func RankFTS(info []byte) float64 {
 	const k1, b = 1.2, 0.75
 	n := len(info) / 4
 	v := func(i int) float64 {
