@@ -10,25 +10,44 @@ import (
 	"diplomacy-timeline/model"
 )
 
-// checkArgs refuses, before a resolver runs, any string argument holding a NUL character
-// or invalid UTF-8: no record can contain one, PostgreSQL rejects them outright, and an
-// error about them belongs to the client. The search query is read as words and is
-// exempt.
-func checkArgs(ctx context.Context, next graphql.Resolver) (any, error) {
+// aroundField is the one field middleware: every layer costs each of the thousands of
+// fields of a page a deeper stack in its goroutine, so the checks share one, and a plain
+// field passes straight through. It refuses bad string arguments and, below a root field,
+// prefetches the relations the query selects (prefetch.go).
+func aroundField(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
-	if fc != nil && fc.Field.Field != nil && len(fc.Field.Arguments) > 0 && !(fc.Object == "Query" && fc.Field.Name == "search") {
-		// The raw values, as written in the document or sent as variables.
-		raw := fc.Field.ArgumentMap(graphql.GetOperationContext(ctx).Variables)
-		for name, v := range raw {
-			if name == "input" {
-				name = "" // fields of an input object are named as the model names them
-			}
-			if path, bad := badString(v, name); bad {
-				return nil, model.FieldErrorf(path, "must be valid UTF-8 without NUL characters")
-			}
+	if fc == nil || fc.Field.Field == nil {
+		return next(ctx)
+	}
+	if len(fc.Field.Arguments) > 0 {
+		if err := checkArgs(ctx, fc); err != nil {
+			return nil, err
 		}
 	}
-	return next(ctx)
+	if fc.Parent == nil || fc.Parent.Parent != nil {
+		return next(ctx) // not a root field
+	}
+	return prefetchRoot(ctx, fc, next)
+}
+
+// checkArgs refuses any string argument holding a NUL character or invalid UTF-8: no
+// record can contain one, PostgreSQL rejects them outright, and an error about them
+// belongs to the client. The search query is read as words and is exempt.
+func checkArgs(ctx context.Context, fc *graphql.FieldContext) error {
+	if fc.Object == "Query" && fc.Field.Name == "search" {
+		return nil
+	}
+	// The raw values, as written in the document or sent as variables.
+	raw := fc.Field.ArgumentMap(graphql.GetOperationContext(ctx).Variables)
+	for name, v := range raw {
+		if name == "input" {
+			name = "" // fields of an input object are named as the model names them
+		}
+		if path, bad := badString(v, name); bad {
+			return model.FieldErrorf(path, "must be valid UTF-8 without NUL characters")
+		}
+	}
+	return nil
 }
 
 // badString finds a bad string in an argument value of any shape, returning its path.

@@ -77,8 +77,7 @@ func NewGraphQL(store *db.Store, opts Options) *handler.Server {
 	srv.AroundOperations(requireTokenForMutations(opts.Token != ""))
 	srv.AroundOperations(limitMutations(newClients(limits.MutationRate, limits.MutationBurst)))
 	srv.AroundResponses(freshLoadersPerEvent(store))
-	srv.AroundFields(checkArgs)
-	srv.AroundFields(prefetchRoot)
+	srv.AroundFields(aroundField)
 	srv.SetErrorPresenter(errorPresenter(log))
 	srv.SetRecoverFunc(recoverFunc(log))
 	return srv

@@ -20,14 +20,13 @@ import (
 // page size. Nested connections (a platform's sessions) are paginated per parent and not
 // prefetched.
 
-// prefetchRoot is field middleware that prefetches below every root field.
-func prefetchRoot(ctx context.Context, next graphql.Resolver) (any, error) {
+// prefetchRoot resolves a root field and prefetches below its result.
+func prefetchRoot(ctx context.Context, fc *graphql.FieldContext, next graphql.Resolver) (any, error) {
 	res, err := next(ctx)
-	fc := graphql.GetFieldContext(ctx)
-	if err != nil || fc == nil || fc.Parent == nil || fc.Parent.Parent != nil {
+	if err != nil || res == nil {
 		return res, err
 	}
-	if l, ok := ctx.Value(loadersKey{}).(*Loaders); ok && res != nil {
+	if l, ok := ctx.Value(loadersKey{}).(*Loaders); ok {
 		p := &prefetcher{ctx: ctx, l: l, oc: graphql.GetOperationContext(ctx)}
 		p.walk([]any{res}, fc.Field.Selections)
 	}
