@@ -121,23 +121,10 @@ type exFilter struct {
 	Limit                                          int
 }
 
+// vars returns the filter as GraphQL variables, as the timeline tests build them.
 func (f exFilter) vars() map[string]any {
-	v := map[string]any{}
-	if f.From != "" {
-		v["from"] = f.From
-	}
-	if f.To != "" {
-		v["to"] = f.To
-	}
-	for k, list := range map[string][]string{"kinds": f.Kinds, "platforms": f.Platforms, "countries": f.Countries, "officials": f.Officials, "topics": f.Topics} {
-		if list != nil {
-			v[k] = list
-		}
-	}
-	if f.Text != "" {
-		v["text"] = f.Text
-	}
-	return v
+	return tlFilter{From: f.From, To: f.To, Kinds: f.Kinds, Platforms: f.Platforms, Countries: f.Countries,
+		Officials: f.Officials, Topics: f.Topics, Text: f.Text}.vars()
 }
 
 // query returns the filter as an export's query string ("" or "?…"), lists comma-separated.
