@@ -84,6 +84,17 @@ func (r *Response) Code(tb testing.TB) string {
 // Do posts a query with variables, authenticated with token when it is not empty.
 func (s *Server) Do(tb testing.TB, token, query string, vars map[string]any) *Response {
 	tb.Helper()
+	authorization := ""
+	if token != "" {
+		authorization = "Bearer " + token
+	}
+	return s.DoWithAuthorization(tb, authorization, query, vars)
+}
+
+// DoWithAuthorization posts a query with the Authorization header set to authorization
+// verbatim (none when empty).
+func (s *Server) DoWithAuthorization(tb testing.TB, authorization, query string, vars map[string]any) *Response {
+	tb.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	if err != nil {
 		tb.Fatal(err)
@@ -93,8 +104,8 @@ func (s *Server) Do(tb testing.TB, token, query string, vars map[string]any) *Re
 		tb.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+	if authorization != "" {
+		req.Header.Set("Authorization", authorization)
 	}
 	res, err := s.Client().Do(req)
 	if err != nil {

@@ -7,14 +7,11 @@ package graph_test
 // (and extensions.field where the API names the input), never by message.
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -297,32 +294,7 @@ func mutMustDelete(tb testing.TB, s *Server, typ, id string) {
 // authorization verbatim (none when empty).
 func mutDoWithAuthorization(tb testing.TB, s *Server, authorization, query string) *Response {
 	tb.Helper()
-	body, err := json.Marshal(map[string]any{"query": query})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	req, err := http.NewRequest(http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if authorization != "" {
-		req.Header.Set("Authorization", authorization)
-	}
-	res, err := s.Client().Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	out := &Response{Status: res.StatusCode}
-	if err := json.Unmarshal(raw, out); err != nil {
-		tb.Fatalf("decode response %q: %v", raw, err)
-	}
-	return out
+	return s.DoWithAuthorization(tb, authorization, query, nil)
 }
 
 // ---------------------------------------------------------------------------------------
