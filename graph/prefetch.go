@@ -40,8 +40,8 @@ type prefetcher struct {
 	oc  *graphql.OperationContext
 }
 
-// relation starts loading one relation of a batch of records and returns a function that
-// waits for the related records.
+// relation loads one relation of a batch of records, priming the loaders, and returns a
+// function that gives the related records.
 type relation[T any] func(p *prefetcher, items []*T) func() []any
 
 // walk prefetches the selection below values, which may be records, lists of records or
@@ -109,7 +109,7 @@ func (p *prefetcher) walk(values []any, sel ast.SelectionSet) {
 			p.connection("Statement", x.Nodes, sel)
 		}
 	}
-	// Start every relation of every type, then wait: one wait per level.
+	// Load every relation of every type of this level, in a fixed order, then go a level down.
 	var waits []func()
 	waits = append(waits, start(p, "Platform", platforms, sel, platformRelations)...)
 	waits = append(waits, start(p, "PlatformMember", members, sel, memberRelations)...)
@@ -209,7 +209,7 @@ func toOne[T any, K comparable, V any](key func(*T) *K, loader func(*Loaders) *b
 				keys = append(keys, *k)
 			}
 		}
-		return p.async(func() []any { return nonNil(loader(p.l).prime(p.ctx, keys)) })
+		return p.now(func() []any { return nonNil(loader(p.l).prime(p.ctx, keys)) })
 	}
 }
 
@@ -220,7 +220,7 @@ func toMany[T any, V any](key func(*T) int64, loader func(*Loaders) *batch[int64
 		for i, it := range items {
 			keys[i] = key(it)
 		}
-		return p.async(func() []any {
+		return p.now(func() []any {
 			var out []any
 			for _, l := range loader(p.l).prime(p.ctx, keys) {
 				out = append(out, anys(l)...)
@@ -230,10 +230,10 @@ func toMany[T any, V any](key func(*T) int64, loader func(*Loaders) *batch[int64
 	}
 }
 
-// async runs a load and returns its result as a wait. The loads run one after another in
+// now runs a load at once and returns its result as a wait. The loads run one after another in
 // the order of the query's fields, so which statements run depends on the query and the
 // data alone: a relation that needs records an earlier one loaded finds them primed.
-func (p *prefetcher) async(load func() []any) func() []any {
+func (p *prefetcher) now(load func() []any) func() []any {
 	out := load()
 	return func() []any { return out }
 }
@@ -256,7 +256,7 @@ func citedSources[T any](typ string, key func(*T) int64) relation[T] {
 		for i, it := range items {
 			keys[i] = key(it)
 		}
-		return p.async(func() []any {
+		return p.now(func() []any {
 			var sources []int64
 			for _, cs := range p.l.Citations[typ].prime(p.ctx, keys) {
 				for _, c := range cs {
@@ -378,7 +378,7 @@ func entrySubjects(p *prefetcher, items []*model.TimelineEntry) func() []any {
 		typ, id := e.SubjectRef()
 		keys[typ] = append(keys[typ], id)
 	}
-	return p.async(func() []any {
+	return p.now(func() []any {
 		var out []any
 		for typ, ids := range keys {
 			switch typ {
@@ -407,7 +407,7 @@ func entrySources(p *prefetcher, items []*model.TimelineEntry) func() []any {
 			byType[typ] = append(byType[typ], id)
 		}
 	}
-	return p.async(func() []any {
+	return p.now(func() []any {
 		var sources []int64
 		for typ, ids := range byType {
 			for _, cs := range p.l.Citations[typ].prime(p.ctx, ids) {
