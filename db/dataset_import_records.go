@@ -1,0 +1,493 @@
+package db
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"diplomacy-timeline/model"
+)
+
+// The records of each section.
+
+func (im *importer) country(r rec, in *model.DatasetCountry) error {
+	if in.Code == "" {
+		return r.errorf(model.EINVALID, "code", "is required")
+	}
+	code, err := im.code(r, "code", in.Code)
+	if err != nil {
+		return err
+	}
+	r.name = *code
+	if first, dup := im.inFile[r.section][*code]; dup {
+		return r.errorf(model.ECONFLICT, "code", "is in the file twice (also at %s[%d])", r.section, first)
+	}
+	im.inFile[r.section][*code] = r.index
+	return r.wrap("", model.RequireText("name", in.Name, 200))
+}
+
+func (im *importer) topic(r rec, in *model.DatasetTopic) error {
+	if err := im.claim(&r, "slug", in.Slug); err != nil {
+		return err
+	}
+	x, existed, err := existing[model.Topic](im, "topics", in.Slug)
+	if err != nil {
+		return err
+	}
+	x.Slug, x.Name, x.Description = in.Slug, in.Name, in.Description
+	if err := saveTopic(im.ctx, im.tx, x); err != nil {
+		return r.wrap("", err)
+	}
+	im.ids["topics"][x.Slug] = x.ID
+	im.stats.Topics.add(existed)
+	return nil
+}
+
+func (im *importer) source(r rec, in *model.DatasetSource) error {
+	if err := im.claim(&r, "key", in.Key); err != nil {
+		return err
+	}
+	published, err := im.date(r, "publishedOn", in.PublishedOn)
+	if err != nil {
+		return err
+	}
+	if im.sourceIDs == nil {
+		if err := im.loadSources(); err != nil {
+			return err
+		}
+	}
+	x, existed := &model.Source{}, false
+	identity := sourceIdentity(in.Title, in.Publisher, in.URL, published)
+	if ids := im.sourceIDs[identity]; len(ids) > 0 {
+		im.sourceIDs[identity] = ids[1:]
+		if err := im.tx.Take(x, ids[0]).Error; err != nil {
+			return fmt.Errorf("read source: %w", err)
+		}
+		existed = true
+	}
+	x.Title, x.Publisher, x.URL, x.PublishedOn, x.Language, x.Excerpt = in.Title, in.Publisher, in.URL, published, in.Language, in.Excerpt
+	if err := saveSource(im.ctx, im.tx, x); err != nil {
+		return r.wrap("", err)
+	}
+	im.sources[in.Key] = x.ID
+	im.touch(subject{model.TypeSource, x.ID})
+	im.stats.Sources.add(existed)
+	return nil
+}
+
+// loadSources reads the identities of the database's sources, which the sources of the
+// file are matched against, the oldest first.
+func (im *importer) loadSources() error {
+	var rows []*model.Source
+	if err := im.tx.Select("id", "title", "publisher", "url", "published_on").Order("id").Find(&rows).Error; err != nil {
+		return fmt.Errorf("read sources: %w", err)
+	}
+	im.sourceIDs = make(map[string][]int64, len(rows))
+	for _, src := range rows {
+		k := sourceIdentity(src.Title, src.Publisher, src.URL, src.PublishedOn)
+		im.sourceIDs[k] = append(im.sourceIDs[k], src.ID)
+	}
+	return nil
+}
+
+func (im *importer) platform(r rec, in *model.DatasetPlatform) error {
+	if err := im.claim(&r, "slug", in.Slug); err != nil {
+		return err
+	}
+	x, existed, err := existing[model.Platform](im, "platforms", in.Slug)
+	if err != nil {
+		return err
+	}
+	x.Slug, x.Name, x.FullName, x.Description, x.Kind, x.Website = in.Slug, in.Name, in.FullName, in.Description, in.Kind, in.Website
+	if x.Founded, err = im.date(r, "founded", in.Founded); err != nil {
+		return err
+	}
+	if x.Dissolved, err = im.date(r, "dissolved", in.Dissolved); err != nil {
+		return err
+	}
+	if err := savePlatform(im.ctx, im.tx, x); err != nil {
+		return r.wrap("", err)
+	}
+	im.ids["platforms"][x.Slug] = x.ID
+	if existed {
+		if err := im.tx.Where("platform_id = ?", x.ID).Delete(&model.PlatformMember{}).Error; err != nil {
+			return fmt.Errorf("replace members: %w", err)
+		}
+	}
+	for j, m := range in.Members {
+		f := fmt.Sprintf("members[%d]", j)
+		if m.Country == "" {
+			return r.errorf(model.EINVALID, f+".country", "is required")
+		}
+		member := &model.PlatformMember{PlatformID: x.ID, Role: cmp.Or(m.Role, model.MembershipRoleMember)}
+		code, err := im.code(r, f+".country", m.Country)
+		if err != nil {
+			return err
+		}
+		member.CountryCode = *code
+		if member.Since, err = im.date(r, f+".since", m.Since); err != nil {
+			return err
+		}
+		if member.Until, err = im.date(r, f+".until", m.Until); err != nil {
+			return err
+		}
+		if err := addMember(im.ctx, im.tx, member); err != nil {
+			return r.wrap(f, err)
+		}
+	}
+	if err := im.citations(r, model.TypePlatform, x.ID, existed, in.Sources); err != nil {
+		return err
+	}
+	im.touch(subject{model.TypePlatform, x.ID})
+	im.stats.Platforms.add(existed)
+	return nil
+}
+
+func (im *importer) official(r rec, in *model.DatasetOfficial) error {
+	if err := im.claim(&r, "slug", in.Slug); err != nil {
+		return err
+	}
+	x, existed, err := existing[model.Official](im, "officials", in.Slug)
+	if err != nil {
+		return err
+	}
+	x.Slug, x.Name, x.OtherNames = in.Slug, in.Name, in.OtherNames
+	if x.CountryCode, err = im.code(r, "country", in.Country); err != nil {
+		return err
+	}
+	if err := saveOfficial(im.ctx, im.tx, x); err != nil {
+		return r.wrap("", err)
+	}
+	im.ids["officials"][x.Slug] = x.ID
+	// Positions the database has already are kept, so their timeline entries keep their
+	// IDs; the others are added, and those no longer in the file removed.
+	var old []*model.Position
+	if existed {
+		if err := im.tx.Where("official_id = ?", x.ID).Order("id").Find(&old).Error; err != nil {
+			return fmt.Errorf("read positions: %w", err)
+		}
+	}
+	for j, p := range in.Positions {
+		f := fmt.Sprintf("positions[%d]", j)
+		pos := &model.Position{OfficialID: x.ID, Title: p.Title, Organization: p.Organization}
+		if pos.CountryCode, err = im.code(r, f+".country", p.Country); err != nil {
+			return err
+		}
+		if pos.Start, err = im.date(r, f+".start", p.Start); err != nil {
+			return err
+		}
+		if pos.End, err = im.date(r, f+".end", p.End); err != nil {
+			return err
+		}
+		if k := slices.IndexFunc(old, func(o *model.Position) bool { return samePosition(o, pos) }); k >= 0 {
+			old = slices.Delete(old, k, k+1)
+			continue
+		}
+		if err := addPosition(im.ctx, im.tx, pos); err != nil {
+			return r.wrap(f, err)
+		}
+	}
+	for _, o := range old {
+		if err := im.tx.Delete(o).Error; err != nil {
+			return fmt.Errorf("remove position: %w", err)
+		}
+	}
+	im.touch(subject{model.TypeOfficial, x.ID})
+	if existed {
+		im.updatedOfficials = append(im.updatedOfficials, x.ID)
+	}
+	im.stats.Officials.add(existed)
+	return nil
+}
+
+func samePosition(a, b *model.Position) bool {
+	return a.Title == b.Title && sameOpt(a.Organization, b.Organization) && sameOpt(a.CountryCode, b.CountryCode) &&
+		sameOpt(a.Start, b.Start) && sameOpt(a.End, b.End)
+}
+
+func sameOpt[T comparable](a, b *T) bool {
+	return (a == nil) == (b == nil) && (a == nil || *a == *b)
+}
+
+func (im *importer) session(r rec, in *model.DatasetSession) error {
+	if err := im.claim(&r, "slug", in.Slug); err != nil {
+		return err
+	}
+	x, existed, err := existing[model.Session](im, "sessions", in.Slug)
+	if err != nil {
+		return err
+	}
+	x.Slug, x.Title, x.Kind, x.Summary = in.Slug, in.Title, in.Kind, in.Summary
+	if x.PlatformID, err = im.ref(r, "platform", "platforms", "platform", in.Platform); err != nil {
+		return err
+	}
+	// The parent may come later in the file: it is set, and checked, after the last session.
+	x.ParentID = nil
+	later := false
+	if in.Parent != "" {
+		if in.Parent == in.Slug {
+			return r.errorf(model.EINVALID, "parent", "a session cannot be its own parent")
+		}
+		if id, ok := im.ids["sessions"][in.Parent]; ok {
+			x.ParentID = &id
+		} else {
+			later = true
+		}
+	}
+	if x.Start, err = im.requiredDate(r, "start", in.Start); err != nil {
+		return err
+	}
+	if x.End, err = im.date(r, "end", in.End); err != nil {
+		return err
+	}
+	if x.Location, err = im.location(r, "location", in.Location); err != nil {
+		return err
+	}
+	if x.HostCountryCode, err = im.code(r, "hostCountry", in.HostCountry); err != nil {
+		return err
+	}
+	if err := saveSession(im.ctx, im.tx, x); err != nil {
+		return r.wrap("", err)
+	}
+	im.ids["sessions"][x.Slug] = x.ID
+	if in.Parent != "" {
+		im.parents = append(im.parents, pendingParent{rec: r, id: x.ID, parent: in.Parent, later: later})
+	}
+
+	codes := make([]string, 0, len(in.SubjectCountries))
+	for j, c := range in.SubjectCountries {
+		f := fmt.Sprintf("subjectCountries[%d]", j)
+		code, err := im.code(r, f, c)
+		if err != nil {
+			return err
+		}
+		if code == nil {
+			return r.errorf(model.EINVALID, f, "is empty")
+		}
+		if slices.Contains(codes, *code) {
+			return r.errorf(model.EINVALID, f, "%s is listed twice", *code)
+		}
+		codes = append(codes, *code)
+	}
+	if err := replaceLinks(im.ctx, im.tx, "session_subject_countries", "session_id", "country_code", x.ID, codes); err != nil {
+		return err
+	}
+	topics, err := im.refList(r, "topics", "topics", "topic", in.Topics)
+	if err != nil {
+		return err
+	}
+	if err := replaceLinks(im.ctx, im.tx, "session_topics", "session_id", "topic_id", x.ID, topics); err != nil {
+		return err
+	}
+
+	parts := make([]*model.Participant, 0, len(in.Participants))
+	officials := make([]int64, 0, len(in.Participants))
+	for j, p := range in.Participants {
+		f := fmt.Sprintf("participants[%d]", j)
+		if p.Official == "" {
+			return r.errorf(model.EINVALID, f+".official", "is required")
+		}
+		oid, err := im.ref(r, f+".official", "officials", "official", p.Official)
+		if err != nil {
+			return err
+		}
+		if k := slices.Index(officials, *oid); k >= 0 {
+			return r.errorf(model.EINVALID, f+".official", "%q takes part twice (also at participants[%d])", p.Official, k)
+		}
+		officials = append(officials, *oid)
+		part := &model.Participant{SessionID: x.ID, OfficialID: *oid, Role: p.Role}
+		if part.CountryCode, err = im.code(r, f+".country", p.Country); err != nil {
+			return err
+		}
+		parts = append(parts, part)
+	}
+	if existed {
+		q := im.tx.Where("session_id = ?", x.ID)
+		if len(officials) > 0 {
+			q = q.Where("official_id NOT IN ?", officials)
+		}
+		if err := q.Delete(&model.Participant{}).Error; err != nil {
+			return fmt.Errorf("replace participants: %w", err)
+		}
+	}
+	if existed {
+		for j, p := range parts {
+			if err := addParticipant(im.ctx, im.tx, p); err != nil {
+				return r.wrap(fmt.Sprintf("participants[%d]", j), err)
+			}
+		}
+	} else if len(parts) > 0 {
+		// A new session has no participants to update: one insert adds them all, checked
+		// as addParticipant checks them.
+		for j, p := range parts {
+			if err := model.OptionalText("role", p.Role, 300); err != nil {
+				return r.wrap(fmt.Sprintf("participants[%d]", j), err)
+			}
+		}
+		if err := im.tx.Create(parts).Error; err != nil {
+			return fmt.Errorf("add participants: %w", err)
+		}
+	}
+	if err := im.citations(r, model.TypeSession, x.ID, existed, in.Sources); err != nil {
+		return err
+	}
+	im.touch(subject{model.TypeSession, x.ID})
+	if existed {
+		im.updatedSessions = append(im.updatedSessions, x.ID)
+	}
+	im.stats.Sessions.add(existed)
+	return nil
+}
+
+func (im *importer) initiative(r rec, in *model.DatasetInitiative) error {
+	if err := im.claim(&r, "slug", in.Slug); err != nil {
+		return err
+	}
+	x, existed, err := existing[model.Initiative](im, "initiatives", in.Slug)
+	if err != nil {
+		return err
+	}
+	x.Slug, x.Title, x.Description = in.Slug, in.Title, in.Description
+	if x.ProposedOn, err = im.date(r, "proposedOn", in.ProposedOn); err != nil {
+		return err
+	}
+	if x.ProposedByID, err = im.ref(r, "proposedBy", "officials", "official", in.ProposedBy); err != nil {
+		return err
+	}
+	if x.CountryCode, err = im.code(r, "country", in.Country); err != nil {
+		return err
+	}
+	if x.Location, err = im.location(r, "location", in.Location); err != nil {
+		return err
+	}
+	if x.PlatformID, err = im.ref(r, "platform", "platforms", "platform", in.Platform); err != nil {
+		return err
+	}
+
+	// The history, oldest first: by date, and in the file's order on the same date.
+	type change struct {
+		model.InitiativeStatusChange
+		index int
+	}
+	history := make([]change, 0, len(in.StatusHistory))
+	for j, c := range in.StatusHistory {
+		f := fmt.Sprintf("statusHistory[%d]", j)
+		ch := change{InitiativeStatusChange: model.InitiativeStatusChange{Status: c.Status, Note: c.Note}, index: j}
+		if !c.Status.IsValid() {
+			return r.errorf(model.EINVALID, f+".status", "%q is not a valid InitiativeStatus", truncate(string(c.Status), 40))
+		}
+		if ch.On, err = im.requiredDate(r, f+".on", c.On); err != nil {
+			return err
+		}
+		if err := model.OptionalText("note", c.Note, 5000); err != nil {
+			return r.wrap(f, err)
+		}
+		history = append(history, ch)
+	}
+	slices.SortStableFunc(history, func(a, b change) int { return a.On.Compare(b.On) })
+	x.Status = cmp.Or(in.Status, model.InitiativeStatusProposed)
+	if n := len(history); n > 0 {
+		latest := history[n-1]
+		if in.Status != "" && in.Status != latest.Status {
+			return r.errorf(model.EINVALID, "status", "is %s, but the latest change of statusHistory (statusHistory[%d], %s) is to %s",
+				truncate(string(in.Status), 40), latest.index, latest.On, latest.Status)
+		}
+		x.Status = latest.Status
+	}
+	if err := saveInitiative(im.ctx, im.tx, x); err != nil {
+		return r.wrap("", err)
+	}
+	im.ids["initiatives"][x.Slug] = x.ID
+
+	// The history is kept as it is when the file has it unchanged, so that its timeline
+	// entries keep their IDs; otherwise it is written anew.
+	var old []*model.InitiativeStatusChange
+	if existed {
+		if err := im.tx.Where("initiative_id = ?", x.ID).Order("changed_on, id").Find(&old).Error; err != nil {
+			return fmt.Errorf("read status history: %w", err)
+		}
+	}
+	same := len(old) == len(history)
+	for j := 0; same && j < len(old); j++ {
+		same = old[j].Status == history[j].Status && old[j].On == history[j].On && sameOpt(old[j].Note, history[j].Note)
+	}
+	if !same {
+		if len(old) > 0 {
+			if err := im.tx.Where("initiative_id = ?", x.ID).Delete(&model.InitiativeStatusChange{}).Error; err != nil {
+				return fmt.Errorf("replace status history: %w", err)
+			}
+		}
+		for _, c := range history {
+			c.InitiativeID = x.ID
+			if err := setStatus(im.ctx, im.tx, x, &c.InitiativeStatusChange); err != nil {
+				return r.wrap(fmt.Sprintf("statusHistory[%d]", c.index), err)
+			}
+		}
+	}
+
+	sessions, err := im.refList(r, "sessions", "sessions", "session", in.Sessions)
+	if err != nil {
+		return err
+	}
+	topics, err := im.refList(r, "topics", "topics", "topic", in.Topics)
+	if err != nil {
+		return err
+	}
+	if err := setInitiativeLinksByKey(im.ctx, im.tx, x.ID, sessions, topics); err != nil {
+		return err
+	}
+	if err := im.citations(r, model.TypeInitiative, x.ID, existed, in.Sources); err != nil {
+		return err
+	}
+	im.touch(subject{model.TypeInitiative, x.ID})
+	im.stats.Initiatives.add(existed)
+	return nil
+}
+
+func (im *importer) statement(r rec, in *model.DatasetStatement) error {
+	if in.Official == "" {
+		return r.errorf(model.EINVALID, "official", "is required")
+	}
+	r.name = in.Key()
+	official, err := im.ref(r, "official", "officials", "official", in.Official)
+	if err != nil {
+		return err
+	}
+	date, err := im.requiredDate(r, "date", in.Date)
+	if err != nil {
+		return err
+	}
+	g := stmtGroup{*official, date.Key()}
+	seen := im.stmtSeen[g]
+	switch {
+	case in.Index < 1:
+		return r.errorf(model.EINVALID, "index", "must be 1 or more")
+	case in.Index <= seen:
+		return r.errorf(model.ECONFLICT, "index", "is in the file twice (also at statements[%d])", im.inFile[r.section][r.name])
+	case in.Index > seen+1:
+		return r.errorf(model.EINVALID, "index", "expected %d: the statements of an official on a date are numbered 1, 2, 3, … in the order they come in the file", seen+1)
+	}
+	im.stmtSeen[g] = in.Index
+	im.inFile[r.section][r.name] = r.index
+
+	x, existed := &model.Statement{}, false
+	if ids := im.statements[g]; in.Index <= len(ids) {
+		if err := im.tx.Take(x, ids[in.Index-1]).Error; err != nil {
+			return fmt.Errorf("read statement: %w", err)
+		}
+		existed = true
+	}
+	x.OfficialID, x.Date, x.Text = *official, date, in.Text
+	if x.SessionID, err = im.ref(r, "session", "sessions", "session", in.Session); err != nil {
+		return err
+	}
+	if err := saveStatement(im.ctx, im.tx, x); err != nil {
+		return r.wrap("", err)
+	}
+	if err := im.citations(r, model.TypeStatement, x.ID, existed, in.Sources); err != nil {
+		return err
+	}
+	im.touch(subject{model.TypeStatement, x.ID})
+	im.stats.Statements.add(existed)
+	return nil
+}
