@@ -724,11 +724,12 @@ func (im *importer) derive() error {
 		}
 	}
 	total := len(im.touched)
-	for start := 0; start < total; start += 100 {
-		if err := touch(im.ctx, im.tx, im.touched[start:min(start+100, total)]...); err != nil {
+	const chunk = 4 * deriveBatch // a progress line per chunk
+	for start := 0; start < total; start += chunk {
+		if err := touch(im.ctx, im.tx, im.touched[start:min(start+chunk, total)]...); err != nil {
 			return err
 		}
-		im.progress("timeline", min(start+100, total), total)
+		im.progress("timeline", min(start+chunk, total), total)
 	}
 	im.stats.Derived = total
 	return nil

@@ -106,6 +106,20 @@ func derived(tb testing.TB, s *db.Store, words ...string) string {
 			out += fmt.Sprintf("/%s=%d", k.Kind, k.Count)
 		}
 	}
+	// The link rows of the entries, through the filters that read them: slugs of the
+	// default dataset and of generated worlds.
+	for _, f := range []model.TimelineFilter{
+		{Countries: []string{"KZ"}}, {Countries: []string{"US", "AF"}}, {Countries: []string{"DE"}},
+		{Topics: []string{"security"}}, {Topics: []string{"topic-01"}}, {Topics: []string{"topic-07"}},
+		{Officials: []string{"thomas-west"}}, {Officials: []string{"official-1"}}, {Officials: []string{"official-100"}},
+		{Platforms: []string{"c5-plus-1"}}, {Platforms: []string{"platform-02"}},
+	} {
+		tl, err := s.Timeline(ctx, &f, model.SortOrderAsc, db.Page{Count: true})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out += fmt.Sprintf("; %v %v %v %v: %d", f.Countries, f.Topics, f.Officials, f.Platforms, tl.TotalCount)
+	}
 	for _, w := range words {
 		res, err := s.Search(ctx, w, db.Page{Count: true})
 		if err != nil {

@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -23,218 +22,335 @@ type subject struct {
 	id  int64
 }
 
+// deriveBatch is how many records of one type touch derives with one set of statements.
+const deriveBatch = 500
+
+// subjectColumn is the column of timeline_entries that names a record of each type; a
+// source has a search document but no entries.
+var subjectColumn = map[string]string{
+	model.TypePlatform:   "subject_platform_id",
+	model.TypeSession:    "subject_session_id",
+	model.TypeOfficial:   "subject_official_id",
+	model.TypeInitiative: "subject_initiative_id",
+	model.TypeStatement:  "subject_statement_id",
+	model.TypeSource:     "",
+}
+
+// derived is what one record gives: its timeline entries and its search document.
+type derived struct {
+	entries []*model.TimelineEntry
+	doc     doc
+}
+
 // touch rebuilds the timeline entries and the search document of each subject from the
-// current state of the database; a subject that no longer exists loses them.
+// current state of the database; a subject that no longer exists loses them. Subjects are
+// derived by type, a batch at a time, so a write of one record costs a handful of
+// statements and an import of thousands costs a handful per batch.
 func touch(ctx context.Context, tx *gorm.DB, subjects ...subject) error {
+	// tx carries the write's context, with its collector of added entries (notify.go).
+	if tx.Statement.Context == nil {
+		tx = tx.WithContext(ctx)
+	}
+	var types []string
+	ids := map[string][]int64{}
 	seen := make(map[subject]bool, len(subjects))
 	for _, sub := range subjects {
 		if seen[sub] || sub.id == 0 {
 			continue
 		}
 		seen[sub] = true
-		if err := derive(ctx, tx, sub); err != nil {
-			return fmt.Errorf("update timeline of %s %d: %w", sub.typ, sub.id, err)
+		if _, ok := ids[sub.typ]; !ok {
+			types = append(types, sub.typ)
+		}
+		ids[sub.typ] = append(ids[sub.typ], sub.id)
+	}
+	for _, typ := range types {
+		all := ids[typ]
+		for start := 0; start < len(all); start += deriveBatch {
+			batch := all[start:min(start+deriveBatch, len(all))]
+			if err := deriveAll(tx, typ, batch); err != nil {
+				return fmt.Errorf("update timeline of %d %s records: %w", len(batch), typ, err)
+			}
 		}
 	}
 	return nil
 }
 
-func derive(ctx context.Context, tx *gorm.DB, sub subject) error {
-	// tx carries the write's context, with its collector of added entries (notify.go).
-	if tx.Statement.Context == nil {
-		tx = tx.WithContext(ctx)
+// deriveAll brings the derived data of the records ids of type typ up to date.
+func deriveAll(tx *gorm.DB, typ string, ids []int64) error {
+	column, ok := subjectColumn[typ]
+	if !ok {
+		return fmt.Errorf("no derived data for %s", typ)
 	}
-	switch sub.typ {
+	var out map[int64]derived
+	var err error
+	switch typ {
 	case model.TypePlatform:
-		return derivePlatform(tx, sub.id)
+		out, err = derivePlatforms(tx, ids)
 	case model.TypeSession:
-		return deriveSession(tx, sub.id)
+		out, err = deriveSessions(tx, ids)
 	case model.TypeOfficial:
-		return deriveOfficial(tx, sub.id)
+		out, err = deriveOfficials(tx, ids)
 	case model.TypeInitiative:
-		return deriveInitiative(tx, sub.id)
+		out, err = deriveInitiatives(tx, ids)
 	case model.TypeStatement:
-		return deriveStatement(tx, sub.id)
+		out, err = deriveStatements(tx, ids)
 	case model.TypeSource:
-		return deriveSource(tx, sub.id)
+		out, err = deriveSources(tx, ids)
 	}
-	return fmt.Errorf("no derived data for %s", sub.typ)
-}
-
-// find loads the record with the key, or reports that it is gone.
-func find[T any](tx *gorm.DB, id int64) (*T, bool, error) {
-	var row T
-	err := tx.Take(&row, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, false, nil
-	}
-	return &row, err == nil, err
-}
-
-func derivePlatform(tx *gorm.DB, id int64) error {
-	p, ok, err := find[model.Platform](tx, id)
-	if err != nil || !ok {
-		return errors.Join(err, syncEntries(tx, "subject_platform_id", id, nil), syncDoc(tx, model.TypePlatform, id, doc{}))
-	}
-	var codes []string
-	if err := tx.Model(&model.PlatformMember{}).Where("platform_id = ?", id).Distinct().Pluck("country_code", &codes).Error; err != nil {
+	if err != nil {
 		return err
 	}
-	entries, d := platformFacts(p, codes)
-	if err := syncEntries(tx, "subject_platform_id", id, entries); err != nil {
-		return err
-	}
-	return syncDoc(tx, model.TypePlatform, id, d)
-}
-
-func deriveSession(tx *gorm.DB, id int64) error {
-	x, ok, err := find[model.Session](tx, id)
-	if err != nil || !ok {
-		return errors.Join(err, syncEntries(tx, "subject_session_id", id, nil), syncDoc(tx, model.TypeSession, id, doc{}))
-	}
-	var parts []model.Participant
-	if err := tx.Where("session_id = ?", id).Order("id").Find(&parts).Error; err != nil {
-		return err
-	}
-	var subjects []string
-	if err := tx.Table("session_subject_countries").Where("session_id = ?", id).Pluck("country_code", &subjects).Error; err != nil {
-		return err
-	}
-	var topics []int64
-	if err := tx.Table("session_topics").Where("session_id = ?", id).Pluck("topic_id", &topics).Error; err != nil {
-		return err
-	}
-	entries, d := sessionFacts(x, parts, subjects, topics)
-	if err := syncEntries(tx, "subject_session_id", id, entries); err != nil {
-		return err
-	}
-	return syncDoc(tx, model.TypeSession, id, d)
-}
-
-func deriveOfficial(tx *gorm.DB, id int64) error {
-	o, ok, err := find[model.Official](tx, id)
-	if err != nil || !ok {
-		return errors.Join(err, syncEntries(tx, "subject_official_id", id, nil), syncDoc(tx, model.TypeOfficial, id, doc{}))
-	}
-	var positions []*model.Position
-	if err := tx.Where("official_id = ?", id).Order("id").Find(&positions).Error; err != nil {
-		return err
-	}
-	entries, d := officialFacts(o, positions)
-	if err := syncEntries(tx, "subject_official_id", id, entries); err != nil {
-		return err
-	}
-	return syncDoc(tx, model.TypeOfficial, id, d)
-}
-
-func deriveInitiative(tx *gorm.DB, id int64) error {
-	x, ok, err := find[model.Initiative](tx, id)
-	if err != nil || !ok {
-		return errors.Join(err, syncEntries(tx, "subject_initiative_id", id, nil), syncDoc(tx, model.TypeInitiative, id, doc{}))
-	}
-	var changes []*model.InitiativeStatusChange
-	if err := tx.Where("initiative_id = ?", id).Order("changed_on, id").Find(&changes).Error; err != nil {
-		return err
-	}
-	var topics []int64
-	if err := tx.Table("initiative_topics").Where("initiative_id = ?", id).Pluck("topic_id", &topics).Error; err != nil {
-		return err
-	}
-	entries, d := initiativeFacts(x, changes, topics)
-	if err := syncEntries(tx, "subject_initiative_id", id, entries); err != nil {
-		return err
-	}
-	return syncDoc(tx, model.TypeInitiative, id, d)
-}
-
-func deriveStatement(tx *gorm.DB, id int64) error {
-	st, ok, err := find[model.Statement](tx, id)
-	if err != nil || !ok {
-		return errors.Join(err, syncEntries(tx, "subject_statement_id", id, nil), syncDoc(tx, model.TypeStatement, id, doc{}))
-	}
-	var o model.Official
-	if err := tx.Take(&o, st.OfficialID).Error; err != nil {
-		return err
-	}
-	var x *model.Session
-	var topics []int64
-	if st.SessionID != nil {
-		x = new(model.Session)
-		if err := tx.Take(x, *st.SessionID).Error; err != nil {
-			return err
-		}
-		if err := tx.Table("session_topics").Where("session_id = ?", x.ID).Pluck("topic_id", &topics).Error; err != nil {
+	if column != "" {
+		if err := syncEntries(tx, column, ids, out); err != nil {
 			return err
 		}
 	}
-	entries, d := statementFacts(st, &o, x, topics)
-	if err := syncEntries(tx, "subject_statement_id", id, entries); err != nil {
-		return err
-	}
-	return syncDoc(tx, model.TypeStatement, id, d)
+	return syncDocs(tx, typ, ids, out)
 }
 
-func deriveSource(tx *gorm.DB, id int64) error {
-	src, ok, err := find[model.Source](tx, id)
-	if err != nil || !ok {
-		return errors.Join(err, syncDoc(tx, model.TypeSource, id, doc{}))
+// The loaders below read the facts of a batch of records with one statement per table
+// and derive them with the pure functions of facts.go. A record that is gone is absent
+// from the result, and so loses its derived data.
+
+func derivePlatforms(tx *gorm.DB, ids []int64) (map[int64]derived, error) {
+	ctx := tx.Statement.Context
+	platforms, err := whereIn[model.Platform](ctx, tx, "id", ids, "")
+	if err != nil {
+		return nil, err
 	}
-	var excerpts []string
-	if err := tx.Model(&model.Citation{}).Where("source_id = ? AND excerpt IS NOT NULL", id).Order("id").Pluck("excerpt", &excerpts).Error; err != nil {
-		return err
+	members, err := pairs[string](tx, "platform_members", "platform_id", "country_code", ids)
+	if err != nil {
+		return nil, err
 	}
-	return syncDoc(tx, model.TypeSource, id, sourceDoc(src, excerpts))
+	out := make(map[int64]derived, len(platforms))
+	for _, p := range platforms {
+		es, d := platformFacts(p, dedupe(members[p.ID]))
+		out[p.ID] = derived{es, d}
+	}
+	return out, nil
 }
 
-// syncEntries makes the entries of one subject (column = id) exactly desired: entries
-// with the same origin are updated in place, so their IDs stay stable; new ones are
-// inserted, and those no longer derived are deleted.
-func syncEntries(tx *gorm.DB, column string, id int64, desired []*model.TimelineEntry) error {
+func deriveSessions(tx *gorm.DB, ids []int64) (map[int64]derived, error) {
+	ctx := tx.Statement.Context
+	sessions, err := whereIn[model.Session](ctx, tx, "id", ids, "")
+	if err != nil {
+		return nil, err
+	}
+	parts, err := whereIn[model.Participant](ctx, tx, "session_id", ids, "id")
+	if err != nil {
+		return nil, err
+	}
+	byID := groupBy(parts, func(p *model.Participant) int64 { return p.SessionID })
+	subjects, err := pairs[string](tx, "session_subject_countries", "session_id", "country_code", ids)
+	if err != nil {
+		return nil, err
+	}
+	topics, err := pairs[int64](tx, "session_topics", "session_id", "topic_id", ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]derived, len(sessions))
+	for _, x := range sessions {
+		var ps []model.Participant
+		for _, p := range byID[x.ID] {
+			ps = append(ps, *p)
+		}
+		es, d := sessionFacts(x, ps, subjects[x.ID], topics[x.ID])
+		out[x.ID] = derived{es, d}
+	}
+	return out, nil
+}
+
+func deriveOfficials(tx *gorm.DB, ids []int64) (map[int64]derived, error) {
+	ctx := tx.Statement.Context
+	officials, err := whereIn[model.Official](ctx, tx, "id", ids, "")
+	if err != nil {
+		return nil, err
+	}
+	positions, err := whereIn[model.Position](ctx, tx, "official_id", ids, "id")
+	if err != nil {
+		return nil, err
+	}
+	byID := groupBy(positions, func(p *model.Position) int64 { return p.OfficialID })
+	out := make(map[int64]derived, len(officials))
+	for _, o := range officials {
+		es, d := officialFacts(o, byID[o.ID])
+		out[o.ID] = derived{es, d}
+	}
+	return out, nil
+}
+
+func deriveInitiatives(tx *gorm.DB, ids []int64) (map[int64]derived, error) {
+	ctx := tx.Statement.Context
+	initiatives, err := whereIn[model.Initiative](ctx, tx, "id", ids, "")
+	if err != nil {
+		return nil, err
+	}
+	changes, err := whereIn[model.InitiativeStatusChange](ctx, tx, "initiative_id", ids, "changed_on, id")
+	if err != nil {
+		return nil, err
+	}
+	byID := groupBy(changes, func(c *model.InitiativeStatusChange) int64 { return c.InitiativeID })
+	topics, err := pairs[int64](tx, "initiative_topics", "initiative_id", "topic_id", ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]derived, len(initiatives))
+	for _, x := range initiatives {
+		es, d := initiativeFacts(x, byID[x.ID], topics[x.ID])
+		out[x.ID] = derived{es, d}
+	}
+	return out, nil
+}
+
+func deriveStatements(tx *gorm.DB, ids []int64) (map[int64]derived, error) {
+	ctx := tx.Statement.Context
+	statements, err := whereIn[model.Statement](ctx, tx, "id", ids, "")
+	if err != nil {
+		return nil, err
+	}
+	var officialIDs, sessionIDs []int64
+	for _, st := range statements {
+		officialIDs = append(officialIDs, st.OfficialID)
+		if st.SessionID != nil {
+			sessionIDs = append(sessionIDs, *st.SessionID)
+		}
+	}
+	officials, err := whereIn[model.Official](ctx, tx, "id", dedupe(officialIDs), "")
+	if err != nil {
+		return nil, err
+	}
+	sessions, err := whereIn[model.Session](ctx, tx, "id", dedupe(sessionIDs), "")
+	if err != nil {
+		return nil, err
+	}
+	topics, err := pairs[int64](tx, "session_topics", "session_id", "topic_id", dedupe(sessionIDs))
+	if err != nil {
+		return nil, err
+	}
+	officialByID := indexBy(officials, func(o *model.Official) int64 { return o.ID })
+	sessionByID := indexBy(sessions, func(x *model.Session) int64 { return x.ID })
+	out := make(map[int64]derived, len(statements))
+	for _, st := range statements {
+		o := officialByID[st.OfficialID]
+		if o == nil {
+			return nil, fmt.Errorf("statement %d: official %d not found", st.ID, st.OfficialID)
+		}
+		var x *model.Session
+		var tops []int64
+		if st.SessionID != nil {
+			if x = sessionByID[*st.SessionID]; x == nil {
+				return nil, fmt.Errorf("statement %d: session %d not found", st.ID, *st.SessionID)
+			}
+			tops = topics[x.ID]
+		}
+		es, d := statementFacts(st, o, x, tops)
+		out[st.ID] = derived{es, d}
+	}
+	return out, nil
+}
+
+func deriveSources(tx *gorm.DB, ids []int64) (map[int64]derived, error) {
+	ctx := tx.Statement.Context
+	sources, err := whereIn[model.Source](ctx, tx, "id", ids, "")
+	if err != nil {
+		return nil, err
+	}
+	var cites []*model.Citation
+	if len(sources) > 0 {
+		if err := tx.Where("source_id IN ? AND excerpt IS NOT NULL", ids).Order("id").Find(&cites).Error; err != nil {
+			return nil, fmt.Errorf("load citations: %w", err)
+		}
+	}
+	bySource := groupBy(cites, func(c *model.Citation) int64 { return c.SourceID })
+	out := make(map[int64]derived, len(sources))
+	for _, src := range sources {
+		var excerpts []string
+		for _, c := range bySource[src.ID] {
+			excerpts = append(excerpts, deref(c.Excerpt))
+		}
+		out[src.ID] = derived{doc: sourceDoc(src, excerpts)}
+	}
+	return out, nil
+}
+
+// syncEntries makes the entries of the records ids (named by column) exactly those of
+// out: entries with the same origin are updated in place, so their IDs stay stable; new
+// ones are inserted, those no longer derived are deleted, and the link rows of every
+// entry kept or added are rewritten.
+func syncEntries(tx *gorm.DB, column string, ids []int64, out map[int64]derived) error {
 	var existing []model.TimelineEntry
-	if err := tx.Select("id", "origin").Where(column+" = ?", id).Find(&existing).Error; err != nil {
-		return err
+	if err := tx.Select("id", "origin").Where(column+" IN ?", ids).Find(&existing).Error; err != nil {
+		return fmt.Errorf("load entries: %w", err)
 	}
 	byOrigin := make(map[string]int64, len(existing))
 	for _, e := range existing {
 		byOrigin[e.Origin] = e.ID
 	}
-	keep := make(map[int64]bool, len(desired))
-	for _, e := range desired {
-		e.ID = byOrigin[e.Origin]
-		isNew := e.ID == 0
-		if err := tx.Save(e).Error; err != nil {
-			return err
-		}
-		if isNew {
-			recordAdded(tx, e.ID)
-		}
-		keep[e.ID] = true
-		if err := syncEntryLinks(tx, e); err != nil {
-			return err
+	var kept, added, all []*model.TimelineEntry
+	keep := make(map[int64]bool, len(existing))
+	for _, id := range ids {
+		for _, e := range out[id].entries {
+			if e.ID = byOrigin[e.Origin]; e.ID == 0 {
+				added = append(added, e)
+			} else {
+				kept = append(kept, e)
+				keep[e.ID] = true
+			}
+			all = append(all, e)
 		}
 	}
-	var gone []int64
+	var gone, keptIDs []int64
 	for _, e := range existing {
 		if !keep[e.ID] {
 			gone = append(gone, e.ID)
 		}
 	}
 	if len(gone) > 0 {
-		return tx.Where("id IN ?", gone).Delete(&model.TimelineEntry{}).Error
+		if err := tx.Where("id IN ?", gone).Delete(&model.TimelineEntry{}).Error; err != nil {
+			return fmt.Errorf("delete entries: %w", err)
+		}
 	}
-	return nil
+	for _, e := range kept {
+		if err := tx.Save(e).Error; err != nil {
+			return fmt.Errorf("update entry: %w", err)
+		}
+		keptIDs = append(keptIDs, e.ID)
+	}
+	if len(added) > 0 {
+		if err := tx.CreateInBatches(added, deriveBatch).Error; err != nil {
+			return fmt.Errorf("insert entries: %w", err)
+		}
+		for _, e := range added {
+			recordAdded(tx, e.ID)
+		}
+	}
+	if len(keptIDs) > 0 {
+		for _, link := range entryLinkTables {
+			if err := tx.Exec("DELETE FROM "+link+" WHERE entry_id IN ?", keptIDs).Error; err != nil {
+				return fmt.Errorf("replace %s: %w", link, err)
+			}
+		}
+	}
+	return writeEntryLinks(gormBulk(tx), all)
 }
 
-// syncEntryLinks replaces the countries, topics and officials of an entry.
-func syncEntryLinks(tx *gorm.DB, e *model.TimelineEntry) error {
-	ctx := tx.Statement.Context
-	if err := replaceLinks(ctx, tx, "timeline_entry_countries", "entry_id", "country_code", e.ID, dedupe(e.Countries)); err != nil {
-		return err
+// syncDocs replaces the search documents of the records ids with those of out; a record
+// with an empty document, or absent from out, has none.
+func syncDocs(tx *gorm.DB, typ string, ids []int64, out map[int64]derived) error {
+	docIDs := make([]int64, len(ids))
+	var rows [][]any
+	for i, id := range ids {
+		docIDs[i] = docID(typ, id)
+		if d := out[id].doc; d.title != "" || d.body != "" {
+			rows = append(rows, docRow(typ, id, d))
+		}
 	}
-	if err := replaceLinks(ctx, tx, "timeline_entry_topics", "entry_id", "topic_id", e.ID, dedupe(e.Topics)); err != nil {
-		return err
+	if err := tx.Exec("DELETE FROM search_index WHERE docid IN ?", docIDs).Error; err != nil {
+		return fmt.Errorf("delete search documents: %w", err)
 	}
-	return replaceLinks(ctx, tx, "timeline_entry_officials", "entry_id", "official_id", e.ID, dedupe(e.Officials))
+	return gormBulk(tx).insert("search_index", docColumns, rows)
 }
 
 // codesOf returns the country codes that are set.

@@ -9,7 +9,7 @@ import (
 
 // This file derives timeline entries and search documents from records and the rows
 // related to them, without touching the database: the same functions serve a single write
-// (entries.go loads one record's facts) and the bulk generator (generate.go has them all
+// (entries.go loads the facts of a batch of records) and the bulk generator (generate.go has them all
 // in memory).
 
 // doc is the search document of a record: its name or title, and its running text.

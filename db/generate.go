@@ -82,12 +82,13 @@ func (s *Store) Generate(ctx context.Context, opts GenerateOptions) (GenerateSta
 		return GenerateStats{}, fmt.Errorf("generate: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	b := &bulkWriter{ctx: ctx, tx: tx, postgres: s.dialect == dialectPostgres}
+	pg := s.dialect == dialectPostgres
+	b := sqlBulk(ctx, tx, pg)
 	entries, err := w.write(b, progress)
 	if err != nil {
 		return GenerateStats{}, fmt.Errorf("generate: %w", err)
 	}
-	if b.postgres {
+	if pg {
 		// Explicit keys leave the identity sequences behind; move them past the data.
 		for _, t := range []string{"platforms", "platform_members", "topics", "officials", "positions", "sessions",
 			"participants", "initiatives", "initiative_status_changes", "statements", "sources", "citations", "timeline_entries"} {
@@ -97,7 +98,7 @@ func (s *Store) Generate(ctx context.Context, opts GenerateOptions) (GenerateSta
 			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, placeholders(b.postgres, "INSERT INTO settings (key, value) VALUES (?, 'generated')"), datasetKey); err != nil {
+	if _, err := tx.ExecContext(ctx, placeholders(pg, "INSERT INTO settings (key, value) VALUES (?, 'generated')"), datasetKey); err != nil {
 		return GenerateStats{}, fmt.Errorf("generate: %w", err)
 	}
 	progress("committing", b.rows)

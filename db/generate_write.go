@@ -194,7 +194,7 @@ func (w *world) writeDerived(b *bulkWriter, progress func(string, int64)) (int, 
 	var entries []*model.TimelineEntry
 	docs := [][]any{}
 	addDoc := func(typ string, id int64, d doc) {
-		docs = append(docs, []any{docID(typ, id), fold(d.title), fold(d.body)})
+		docs = append(docs, docRow(typ, id, d))
 	}
 	for _, p := range w.platforms {
 		var codes []string
@@ -230,7 +230,7 @@ func (w *world) writeDerived(b *bulkWriter, progress func(string, int64)) (int, 
 		addDoc(model.TypeSource, s.ID, sourceDoc(s, nil))
 	}
 
-	var rows, countryRows, topicRows, officialRows [][]any
+	var rows [][]any
 	for i, e := range entries {
 		e.ID = int64(i + 1)
 		var end any
@@ -240,15 +240,6 @@ func (w *world) writeDerived(b *bulkWriter, progress func(string, int64)) (int, 
 		rows = append(rows, []any{e.ID, string(e.Kind), e.Date.Key(), end, e.LastKey, e.Title, sv(e.Summary), iv(e.PlatformID), e.Origin,
 			iv(e.SubjectPlatformID), iv(e.SubjectSessionID), iv(e.SubjectInitiativeID), iv(e.SubjectOfficialID), iv(e.SubjectStatementID),
 			iv(e.PositionID), iv(e.StatusChangeID), e.TextKey})
-		for _, c := range dedupe(e.Countries) {
-			countryRows = append(countryRows, []any{e.ID, c})
-		}
-		for _, t := range dedupe(e.Topics) {
-			topicRows = append(topicRows, []any{e.ID, t})
-		}
-		for _, o := range dedupe(e.Officials) {
-			officialRows = append(officialRows, []any{e.ID, o})
-		}
 	}
 	progress("timeline entries", b.rows)
 	if err := b.insert("timeline_entries", []string{"id", "kind", "date_key", "end_key", "last_key", "title", "summary", "platform_id", "origin",
@@ -256,21 +247,12 @@ func (w *world) writeDerived(b *bulkWriter, progress func(string, int64)) (int, 
 		"position_id", "status_change_id", "text_key"}, rows); err != nil {
 		return 0, err
 	}
-	for _, l := range []struct {
-		table, col string
-		rows       [][]any
-	}{
-		{"timeline_entry_countries", "country_code", countryRows},
-		{"timeline_entry_topics", "topic_id", topicRows},
-		{"timeline_entry_officials", "official_id", officialRows},
-	} {
-		progress(l.table, b.rows)
-		if err := b.insert(l.table, []string{"entry_id", l.col}, l.rows); err != nil {
-			return 0, err
-		}
+	progress("timeline entry links", b.rows)
+	if err := writeEntryLinks(b, entries); err != nil {
+		return 0, err
 	}
 	progress("search index", b.rows)
-	if err := b.insert("search_index", []string{"docid", "title", "body"}, docs); err != nil {
+	if err := b.insert("search_index", docColumns, docs); err != nil {
 		return 0, err
 	}
 	return len(entries), nil

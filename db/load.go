@@ -90,3 +90,24 @@ func first[T any](ctx context.Context, gdb *gorm.DB, what string, cond string, a
 	}
 	return &row, nil
 }
+
+// pairs loads the rows of the link table for owners, as each owner's targets in order.
+func pairs[K any](tx *gorm.DB, table, ownerCol, targetCol string, owners []int64) (map[int64][]K, error) {
+	out := make(map[int64][]K)
+	if len(owners) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		OwnerID  int64
+		TargetID K
+	}
+	err := tx.Table(table).Select(ownerCol+" AS owner_id, "+targetCol+" AS target_id").
+		Where(ownerCol+" IN ?", owners).Order(ownerCol + ", " + targetCol).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", table, err)
+	}
+	for _, r := range rows {
+		out[r.OwnerID] = append(out[r.OwnerID], r.TargetID)
+	}
+	return out, nil
+}

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"unicode"
 
-	"gorm.io/gorm"
-
 	"diplomacy-timeline/model"
 )
 
@@ -25,19 +23,6 @@ func docID(typ string, id int64) int64 {
 		}
 	}
 	panic("db: no search documents for " + typ)
-}
-
-// syncDoc writes the search document of a record; an empty document removes it.
-func syncDoc(tx *gorm.DB, typ string, id int64, d doc) error {
-	title, body := d.title, d.body
-	doc := docID(typ, id)
-	if err := tx.Exec("DELETE FROM search_index WHERE docid = ?", doc).Error; err != nil {
-		return err
-	}
-	if title == "" && body == "" {
-		return nil
-	}
-	return tx.Exec("INSERT INTO search_index (docid, title, body) VALUES (?, ?, ?)", doc, fold(title), fold(body)).Error
 }
 
 // SearchHit is one record that matched a search, with its relevance.
