@@ -104,10 +104,23 @@ func initiativeFacts(x *model.Initiative, changes []*model.InitiativeStatusChang
 		e.Origin = fmt.Sprintf("initiative:%d:proposed", x.ID)
 		entries = append(entries, finish(&e))
 	}
+	proposal := x.ProposedOn != nil
 	for _, c := range changes {
-		// The proposal entry already stands for the initial status recorded on that day.
-		if x.ProposedOn != nil && c.Status == model.InitiativeStatusProposed && c.On == *x.ProposedOn {
-			continue
+		if c.Status == model.InitiativeStatusProposed {
+			// The proposal entry already stands for the initial status recorded on that day.
+			if x.ProposedOn != nil && c.On == *x.ProposedOn {
+				continue
+			}
+			// Without a proposal date, the first change to PROPOSED is the proposal: the
+			// earliest day the initiative is known to have been proposed.
+			if !proposal {
+				proposal = true
+				e := base
+				e.Kind, e.Date, e.Title, e.Summary = model.EntryInitiativeProposed, c.On, x.Title+" proposed", x.Description
+				e.Origin, e.StatusChangeID = fmt.Sprintf("status:%d", c.ID), &c.ID
+				entries = append(entries, finish(&e))
+				continue
+			}
 		}
 		e := base
 		e.Kind, e.Date, e.Summary = model.EntryInitiativeStatusChanged, c.On, c.Note

@@ -12,6 +12,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand"
 	"slices"
 	"strings"
@@ -443,7 +444,9 @@ func TestTimelineDefaultDataset(t *testing.T) {
 			t.Errorf("%s %q: sources %+v, want the Kazinform article", e.Kind, e.Title, e.Sources)
 		}
 	}
-	want := map[string]int{"PLATFORM_FOUNDED": 1, "SESSION": 2, "INITIATIVE_STATUS_CHANGED": 1, "STATEMENT": 3}
+	// The Almaty centre has no proposal date; its status history's PROPOSED, reported on
+	// 2023-07-28, is its proposal.
+	want := map[string]int{"PLATFORM_FOUNDED": 1, "SESSION": 2, "INITIATIVE_PROPOSED": 1, "STATEMENT": 3}
 	if fmt.Sprint(kinds) != fmt.Sprint(want) {
 		t.Fatalf("kinds %v, want %v", kinds, want)
 	}
@@ -501,9 +504,9 @@ func TestTimelineDefaultDataset(t *testing.T) {
 
 	for _, e := range all {
 		switch e.Kind {
-		case "INITIATIVE_STATUS_CHANGED":
+		case "INITIATIVE_PROPOSED":
 			if e.Subject.Typename != "Initiative" || e.Subject.Slug != "un-regional-centre-sustainable-development-almaty" ||
-				!strings.Contains(e.Title, "UN Regional Centre for Sustainable Development in Almaty") {
+				!strings.Contains(e.Title, "UN Regional Centre for Sustainable Development in Almaty") || !strings.HasSuffix(e.Title, " proposed") {
 				t.Errorf("initiative entry %+v", e)
 			}
 			if !slices.Equal(e.countries(), []string{"KZ"}) || !slices.Equal(e.topics(), []string{"sustainable-development", "trade-and-investment"}) {
@@ -520,7 +523,7 @@ func TestTimelineDefaultDataset(t *testing.T) {
 	for slug, want := range map[string][]string{
 		"thomas-west":           {"SESSION", "SESSION", "STATEMENT"},
 		"talgat-kaliyev":        {"SESSION", "STATEMENT"},
-		"kassym-jomart-tokayev": {"INITIATIVE_STATUS_CHANGED"},
+		"kassym-jomart-tokayev": {"INITIATIVE_PROPOSED"},
 	} {
 		got, _ := tlFetch(t, s, tlFilter{Officials: []string{slug}}, "ASC")
 		var kinds []string
@@ -1782,6 +1785,19 @@ func TestTimelineFollowsInitiativeWrites(t *testing.T) {
 	tlMutate(t, s, tlSetStatus, map[string]any{"i": j, "st": "STALLED", "on": "2021-06"})
 	if e := tlOne(t, s, j, "INITIATIVE_STATUS_CHANGED"); e.Date != "2021-06" {
 		t.Errorf("status change of an undated initiative: %+v", e)
+	}
+	// Its first change to PROPOSED stands for the proposal; a later one is a status change.
+	tlMutate(t, s, tlSetStatus, map[string]any{"i": j, "st": "PROPOSED", "on": "2022-03", "note": "Put forward again"})
+	tlMutate(t, s, tlSetStatus, map[string]any{"i": j, "st": "PROPOSED", "on": "2020"})
+	kinds := map[string]string{}
+	for _, e := range tlOf(tlAll(t, s), j) {
+		kinds[e.Date] = e.Kind
+		if e.Kind == "INITIATIVE_PROPOSED" && !strings.HasSuffix(e.Title, " proposed") {
+			t.Errorf("proposal entry of an undated initiative titled %q", e.Title)
+		}
+	}
+	if want := map[string]string{"2020": "INITIATIVE_PROPOSED", "2021-06": "INITIATIVE_STATUS_CHANGED", "2022-03": "INITIATIVE_STATUS_CHANGED"}; !maps.Equal(kinds, want) {
+		t.Errorf("entries of an undated initiative by date: %v, want %v", kinds, want)
 	}
 
 	tlDelete(t, s, "Initiative", i)
