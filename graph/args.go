@@ -40,6 +40,11 @@ func checkArgs(ctx context.Context, fc *graphql.FieldContext) error {
 	// The raw values, as written in the document or sent as variables.
 	raw := fc.Field.ArgumentMap(graphql.GetOperationContext(ctx).Variables)
 	for name, v := range raw {
+		if name == "filter" {
+			if path, n := longList(v, name); n > 0 {
+				return model.FieldErrorf(path, "at most %d values, got %d", maxFilterValues, n)
+			}
+		}
 		if name == "input" {
 			name = "" // fields of an input object are named as the model names them
 		}
@@ -48,6 +53,32 @@ func checkArgs(ctx context.Context, fc *graphql.FieldContext) error {
 		}
 	}
 	return nil
+}
+
+// maxFilterValues bounds each list of a filter: enough for every country, and far below
+// the databases' limits on bound parameters. Some lists have tighter limits of their own.
+const maxFilterValues = 300
+
+// longList finds a list longer than maxFilterValues in a filter, returning its path and
+// length.
+func longList(v any, path string) (string, int) {
+	switch x := v.(type) {
+	case []any:
+		if len(x) > maxFilterValues {
+			return path, len(x)
+		}
+	case []string:
+		if len(x) > maxFilterValues {
+			return path, len(x)
+		}
+	case map[string]any:
+		for k, e := range x {
+			if p, n := longList(e, path+"."+k); n > 0 {
+				return p, n
+			}
+		}
+	}
+	return "", 0
 }
 
 // badString finds a bad string in an argument value of any shape, returning its path.

@@ -31,7 +31,9 @@ type Limits struct {
 	TrustProxy    bool    // take the client address from X-Forwarded-For
 }
 
-// DefaultLimits are safe for a public endpoint and roomy for a dashboard.
+// DefaultLimits are safe for a public endpoint and roomy for a dashboard and for a test
+// suite or script that runs hundreds of requests in a few seconds: a flood still meets
+// 429 within a second.
 func DefaultLimits() Limits {
 	return Limits{
 		MaxDepth:      12,
@@ -41,10 +43,10 @@ func DefaultLimits() Limits {
 		MaxTokens:     15000,
 		MaxBodyBytes:  1 << 20,
 		Timeout:       10 * time.Second,
-		Rate:          20,
-		Burst:         60,
-		MutationRate:  2,
-		MutationBurst: 20,
+		Rate:          50,
+		Burst:         300,
+		MutationRate:  10,
+		MutationBurst: 100,
 	}
 }
 
