@@ -167,7 +167,8 @@ func paginate[T any](ctx context.Context, gdb *gorm.DB, idCol string, idOf func(
 		dir = "DESC"
 	}
 	conn := &Conn[T]{}
-	if limit > 0 {
+	{
+		// Even a page of none reads one row, to tell whether there is a next page.
 		var rows []*T
 		for _, scope := range scopes {
 			q := base(scope)

@@ -95,7 +95,15 @@ func (s *Store) Search(ctx context.Context, query string, p Page) (*SearchPage, 
 		Score float64
 		Total int64
 	}
-	if limit > 0 {
+	if limit == 0 {
+		// A page of none only says whether there is a next page.
+		var ones []int64
+		err = gdb.Raw(fmt.Sprintf("SELECT 1 FROM %s WHERE %s LIMIT 1 OFFSET ?", from, match), s.matchArg(terms), offset).Scan(&ones).Error
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		out.HasNextPage = len(ones) > 0
+	} else {
 		// On PostgreSQL the count comes with the page, in one pass over the matches
 		// (SQLite's matchinfo cannot run under a window function).
 		total := "0"

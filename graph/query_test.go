@@ -1052,6 +1052,10 @@ func TestPageArguments(t *testing.T) {
 				if len(conn.Edges) != 0 || conn.TotalCount == 0 {
 					t.Errorf("%v: %d edges, totalCount %d; want none and a count", vars, len(conn.Edges), conn.TotalCount)
 				}
+				// Every row is still ahead of (or behind) an empty page.
+				if _, first := vars["first"]; first && !conn.PageInfo.HasNextPage || !first && !conn.PageInfo.HasPreviousPage {
+					t.Errorf("%v: pageInfo %+v, want more rows in the direction of paging", vars, conn.PageInfo)
+				}
 			}
 			if conn := c.fetch(t, s, map[string]any{"first": 100}); conn.TotalCount <= 100 && len(conn.Edges) != conn.TotalCount {
 				t.Errorf("first: 100 gave %d of %d", len(conn.Edges), conn.TotalCount)

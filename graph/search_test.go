@@ -483,8 +483,8 @@ func TestSearchPagination(t *testing.T) {
 
 	t.Run("first 0", func(t *testing.T) {
 		c := srSearch(t, s, "pagewalk", map[string]any{"first": 0})
-		if len(c.Edges) != 0 || c.TotalCount != total {
-			t.Fatalf("first 0: %d edges, totalCount %d", len(c.Edges), c.TotalCount)
+		if len(c.Edges) != 0 || c.TotalCount != total || !c.PageInfo.HasNextPage {
+			t.Fatalf("first 0: %d edges, totalCount %d, pageInfo %+v", len(c.Edges), c.TotalCount, c.PageInfo)
 		}
 	})
 
