@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"diplomacy-timeline/db"
@@ -52,8 +54,10 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		case errors.As(err, &appErr):
 			out.Message = appErr.Error()
 			ext["code"] = codes[appErr.Code]
-			if appErr.Field != "" {
-				ext["field"] = appErr.Field
+			if field := appErr.Field; field != "" {
+				ext["field"] = field
+			} else if field := argumentPath(ctx, gerr.Path); field != "" {
+				ext["field"] = field
 			}
 		case errors.Is(err, context.DeadlineExceeded) || (db.Expired(ctx) && !errors.Is(ctx.Err(), context.Canceled)):
 			// Past the deadline the database reports whatever it was doing when stopped
@@ -77,6 +81,31 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		out.Extensions = ext
 		return out
 	}
+}
+
+// argumentPath names the argument an error of a field's arguments is about — a scalar's
+// refusal (an invalid Date, say) knows no field name of its own — from the part of the
+// error's path beyond the field's, as the model names input fields: "filter.from",
+// "start" (the fields of an "input" argument go without it).
+func argumentPath(ctx context.Context, path ast.Path) string {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return ""
+	}
+	own := fc.Path()
+	if len(path) <= len(own) || path[:len(own)].String() != own.String() {
+		return ""
+	}
+	var names []string
+	for _, el := range path[len(own):] {
+		if name, ok := el.(ast.PathName); ok {
+			names = append(names, string(name))
+		}
+	}
+	if len(names) > 1 && names[0] == "input" {
+		names = names[1:]
+	}
+	return strings.Join(names, ".")
 }
 
 // isRequestError reports whether err is an error gqlgen made about the request, not one

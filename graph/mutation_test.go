@@ -146,7 +146,7 @@ func mutSlugCases(in func(kv ...any) map[string]any) []mutCase {
 func mutDateCases(field string, in func(kv ...any) map[string]any) []mutCase {
 	var out []mutCase
 	for _, d := range []string{"2023-02-30", "2023-13", "23", "99999", "2023-7-28", "0000", "2023-07-28T00:00:00Z"} {
-		out = append(out, mutCase{fmt.Sprintf("%s %q", field, d), in(field, d), mutBad, ""})
+		out = append(out, mutCase{fmt.Sprintf("%s %q", field, d), in(field, d), mutBad, field})
 	}
 	return out
 }
@@ -608,8 +608,8 @@ func TestMutationPlatformMembers(t *testing.T) {
 		{"malformed country code", add("country", "KAZ"), mutBad, "countryCode"},
 		{"empty country code", add("country", ""), mutBad, "countryCode"},
 		{"until before since", add("since", "2023-08", "until", "2023-07-31"), mutBad, "until"},
-		{"invalid since", add("since", "2023-02-30"), mutBad, ""},
-		{"invalid until", add("until", "2023-13"), mutBad, ""},
+		{"invalid since", add("since", "2023-02-30"), mutBad, "since"},
+		{"invalid until", add("until", "2023-13"), mutBad, "until"},
 		{"missing platform", add("p", mutMissingID(model.TypePlatform)), mutNotFound, ""},
 		{"malformed platform ID", add("p", "nope"), mutBad, ""},
 		{"topic ID as platformId", add("p", topic), mutBad, ""},

@@ -264,7 +264,7 @@ func (d Date) MarshalGQL(w io.Writer) {
 func (d *Date) UnmarshalGQL(v any) error {
 	s, ok := v.(string)
 	if !ok {
-		return Errorf(EINVALID, "invalid date: expected a string such as \"2023-07-28\", got %T", v)
+		return Errorf(EINVALID, "invalid date: expected a string such as \"2023-07-28\", got %s", jsonKind(v))
 	}
 	parsed, err := ParseDate(s)
 	if err != nil {

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"io"
 	"slices"
 	"strconv"
@@ -116,7 +117,7 @@ func writeEnum[T ~string](w io.Writer, v T) {
 func readEnum[T enum](v any, dst *T, name string) error {
 	s, ok := v.(string)
 	if !ok {
-		return Errorf(EINVALID, "%s must be a string, got %T", name, v)
+		return Errorf(EINVALID, "%s must be a string, got %s", name, jsonKind(v))
 	}
 	if !T(s).IsValid() {
 		return Errorf(EINVALID, "%q is not a valid %s", truncate(s, 40), name)
@@ -130,3 +131,23 @@ func (k PlatformKind) String() string     { return string(k) }
 func (r MembershipRole) String() string   { return string(r) }
 func (k SessionKind) String() string      { return string(k) }
 func (s InitiativeStatus) String() string { return string(s) }
+
+// jsonKind names the kind of a decoded GraphQL input value as a client would: a number, a
+// boolean, a list, an object or null.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case string:
+		return "a string"
+	case int, int32, int64, float32, float64, json.Number:
+		return "a number"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "an object"
+	}
+	return "a value of another kind"
+}
