@@ -1,6 +1,12 @@
 package graph
 
 import (
+	"context"
+
+	gqlcomplexity "github.com/99designs/gqlgen/complexity"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
 	"diplomacy-timeline/db"
 	"diplomacy-timeline/model"
 )
@@ -80,4 +86,35 @@ func pageSize(first, last *int) int {
 		return *last
 	}
 	return db.DefaultPageSize
+}
+
+// CodeComplexityLimit is gqlgen's code for an operation over the complexity budget.
+const CodeComplexityLimit = "COMPLEXITY_LIMIT_EXCEEDED"
+
+// complexityLimit is a gqlgen extension that refuses, before execution, an operation whose
+// cost (above) is over the budget, saying the budget and the cost as the other
+// limits do; gqlgen's own extension says them only in its message.
+type complexityLimit struct {
+	max    int
+	schema graphql.ExecutableSchema
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = &complexityLimit{}
+
+func (*complexityLimit) ExtensionName() string { return "ComplexityLimit" }
+func (c *complexityLimit) Validate(schema graphql.ExecutableSchema) error {
+	c.schema = schema
+	return nil
+}
+func (c *complexityLimit) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil {
+		return nil
+	}
+	if cost := gqlcomplexity.Calculate(ctx, c.schema, oc.Operation, oc.Variables); cost > c.max {
+		return limitError(CodeComplexityLimit, "complexity", c.max, cost)
+	}
+	return nil
 }

@@ -73,7 +73,7 @@ func NewGraphQL(store *db.Store, opts Options) *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(shapeLimit{limits: limits, noIntrospection: opts.NoIntrospection})
 	srv.AroundOperations(answerTimeouts)
-	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
+	srv.Use(&complexityLimit{max: limits.MaxComplexity})
 	srv.AroundOperations(requireTokenForMutations(opts.Token != ""))
 	srv.AroundOperations(limitMutations(newClients(limits.MutationRate, limits.MutationBurst)))
 	srv.AroundResponses(freshLoadersPerEvent(store))

@@ -149,6 +149,32 @@ func hzZero(field string) func(t *testing.T, r *hzResult) {
 	}
 }
 
+// hzAll runs every check.
+func hzAll(checks ...func(t *testing.T, r *hzResult)) func(t *testing.T, r *hzResult) {
+	return func(t *testing.T, r *hzResult) {
+		t.Helper()
+		for _, c := range checks {
+			c(t, r)
+		}
+	}
+}
+
+// hzLimit checks that a limit's refusal says the limit and what the request had, above it.
+func hzLimit(limit int) func(t *testing.T, r *hzResult) {
+	return func(t *testing.T, r *hzResult) {
+		t.Helper()
+		if len(r.resp.Errors) == 0 {
+			t.Fatal("no error")
+		}
+		ext := r.resp.Errors[0].Extensions
+		got, _ := ext["limit"].(float64)
+		actual, _ := ext["actual"].(float64)
+		if int(got) != limit || actual <= got {
+			t.Errorf("extensions limit %v, actual %v; want limit %d and more than it", ext["limit"], ext["actual"], limit)
+		}
+	}
+}
+
 // hzHeader checks a response header.
 func hzHeader(name, want string) func(t *testing.T, r *hzResult) {
 	return func(t *testing.T, r *hzResult) {
@@ -428,14 +454,14 @@ func hzCases() []hzCase {
 		{name: "lone surrogate in a variable", body: []byte(`{"query": "query($q: String!) { search(query: $q) { totalCount } }", "variables": {"q": "\ud800x"}}`), status: []int{200}, codes: []string{"", "BAD_USER_INPUT"}},
 
 		// Shape and cost.
-		{name: "30-deep nesting", body: hzBody(nested.String(), nil), status: []int{200, 400, 422}, codes: []string{"DEPTH_LIMIT_EXCEEDED"}, check: hzMessageHas("depth", "12")},
-		{name: "1,000 aliases", body: hzBody(aliases.String(), nil), status: []int{200, 400, 422}, codes: []string{"ALIAS_LIMIT_EXCEEDED"}, check: hzMessageHas("alias", "50")},
+		{name: "30-deep nesting", body: hzBody(nested.String(), nil), status: []int{200, 400, 422}, codes: []string{"DEPTH_LIMIT_EXCEEDED"}, check: hzAll(hzMessageHas("depth", "12"), hzLimit(12))},
+		{name: "1,000 aliases", body: hzBody(aliases.String(), nil), status: []int{200, 400, 422}, codes: []string{"ALIAS_LIMIT_EXCEEDED"}, check: hzAll(hzMessageHas("alias", "50"), hzLimit(50))},
 		{name: "1,000 root fields", body: hzBody(roots.String(), nil), status: []int{200, 400, 422}, codes: []string{"ROOT_FIELD_LIMIT_EXCEEDED"}, check: hzMessageHas("root field", "20")},
 		{name: "1,000 aliased root connections", body: hzBody(aliasedRoots.String(), nil), status: []int{200, 400, 422}, codes: []string{"ROOT_FIELD_LIMIT_EXCEEDED"}},
 		{name: "30-deep nesting through fragments", body: hzBody(fragments.String(), nil), status: []int{200, 400, 422}, codes: []string{"DEPTH_LIMIT_EXCEEDED"}},
 		{name: "introspection cycle", body: hzBody(`{ __schema { types { `+strings.Repeat(`fields { type { ofType { `, 5)+`name`+strings.Repeat(` }`, 17)+` }`, nil), status: []int{400, 422}, codes: []string{"GRAPHQL_VALIDATION_FAILED"}},
 		{name: "1,000 duplicated fields (merged)", body: hzBody(`{ sessions(first: 100) { nodes { `+strings.Repeat("summary ", 1000)+`} } }`, nil), status: []int{200}},
-		{name: "complexity bomb", body: hzBody(`{ platforms(first: 100) { nodes { sessions(first: 100) { nodes { participants { official { sessions(first: 100) { nodes { topics { sessions(first: 100) { totalCount } } } } } } } } } } }`, nil), status: []int{200, 400, 422}, codes: []string{"COMPLEXITY_LIMIT_EXCEEDED"}},
+		{name: "complexity bomb", body: hzBody(`{ platforms(first: 100) { nodes { sessions(first: 100) { nodes { participants { official { sessions(first: 100) { nodes { topics { sessions(first: 100) { totalCount } } } } } } } } } } }`, nil), status: []int{200, 400, 422}, codes: []string{"COMPLEXITY_LIMIT_EXCEEDED"}, check: hzAll(hzMessageHas("complexity", "200000"), hzLimit(200000))},
 		{name: "document over the token limit", body: hzBody(`{ nodes(ids: `+string(tokenBomb)+`) { id } }`, nil), status: []int{400, 422}, codes: []string{"GRAPHQL_PARSE_FAILED"}},
 		{name: "1,000 duplicate directives", body: hzBody(duplicateDirectives.String(), nil), status: []int{400, 422}, codes: []string{"GRAPHQL_VALIDATION_FAILED"}},
 		{name: "fragment cycle", body: hzBody(`query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }`, nil), status: []int{400, 422}, codes: []string{"GRAPHQL_VALIDATION_FAILED"}},
