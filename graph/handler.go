@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -14,6 +15,7 @@ import (
 	coderws "github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
+	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/formatter"
 
@@ -130,12 +132,38 @@ func NewHandler(store *db.Store, opts Options) http.Handler {
 // schemaHandler serves the schema as SDL.
 func schemaHandler() http.Handler {
 	var buf bytes.Buffer
-	formatter.NewFormatter(&buf, formatter.WithComments()).FormatSchema(NewExecutableSchema(Config{}).Schema())
+	formatter.NewFormatter(&buf, formatter.WithComments()).FormatSchema(publicSchema())
 	sdl := buf.Bytes()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write(sdl)
 	})
+}
+
+// codegenDirectives are the directives that steer gqlgen's code generation, which are
+// nothing to a client.
+var codegenDirectives = []string{"goField", "goModel", "goTag", "goExtraField", "goEnum"}
+
+// publicSchema is the schema as a client sees it: a fresh copy, without the code
+// generator's directives.
+func publicSchema() *ast.Schema {
+	schema := gqlparser.MustLoadSchema(sources...)
+	for _, name := range codegenDirectives {
+		delete(schema.Directives, name)
+	}
+	strip := func(list ast.DirectiveList) ast.DirectiveList {
+		return slices.DeleteFunc(list, func(d *ast.Directive) bool { return slices.Contains(codegenDirectives, d.Name) })
+	}
+	for _, def := range schema.Types {
+		def.Directives = strip(def.Directives)
+		for _, f := range def.Fields {
+			f.Directives = strip(f.Directives)
+		}
+		for _, v := range def.EnumValues {
+			v.Directives = strip(v.Directives)
+		}
+	}
+	return schema
 }
 
 // readyHandler answers 200 when the database answers within two seconds, 503 otherwise.

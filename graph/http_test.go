@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	gqlparser "github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 func TestHTTPSurface(t *testing.T) {
@@ -77,5 +80,45 @@ func TestInternalErrorsAreMasked(t *testing.T) {
 	}
 	if msg := r.Errors[0].Message; strings.Contains(msg, "sql") || strings.Contains(msg, "closed") {
 		t.Fatalf("internal detail leaked to the client: %q", msg)
+	}
+}
+
+// TestSchemaSDL: /schema.graphql is the schema a client sees, valid on its own, without
+// the code generator's directives, and the same as introspection describes.
+func TestSchemaSDL(t *testing.T) {
+	s := MustOpenServer(t, true)
+	res, err := http.Get(s.URL + "/schema.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	sdl, _ := io.ReadAll(res.Body)
+	if strings.Contains(string(sdl), "@go") {
+		t.Errorf("the SDL shows gqlgen's directives")
+	}
+	schema, gerr := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphql", Input: string(sdl)})
+	if gerr != nil {
+		t.Fatalf("the SDL does not load: %v", gerr)
+	}
+	for _, name := range []string{"Query", "Mutation", "Subscription", "TimelineEntry", "TimelineFilter", "SearchResult", "Date"} {
+		if schema.Types[name] == nil {
+			t.Errorf("the SDL has no %s", name)
+		}
+	}
+	if f := schema.Types["SessionPatch"].Fields.ForName("title"); f == nil || len(f.Directives) != 0 {
+		t.Errorf("SessionPatch.title in the SDL: %+v", f)
+	}
+	// The SDL and introspection agree.
+	var data struct {
+		Type struct{ Fields []struct{ Name string } } `json:"__type"`
+	}
+	s.Query(t, `{ __type(name: "Session") { fields { name } } }`, nil, &data)
+	for _, f := range data.Type.Fields {
+		if schema.Types["Session"].Fields.ForName(f.Name) == nil {
+			t.Errorf("Session.%s is in introspection, not in the SDL", f.Name)
+		}
+	}
+	if len(data.Type.Fields) != len(schema.Types["Session"].Fields) {
+		t.Errorf("Session: %d fields in introspection, %d in the SDL", len(data.Type.Fields), len(schema.Types["Session"].Fields))
 	}
 }
