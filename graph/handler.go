@@ -11,7 +11,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	coderws "github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
@@ -20,6 +19,7 @@ import (
 	"github.com/vektah/gqlparser/v2/formatter"
 
 	"diplomacy-timeline/db"
+	"diplomacy-timeline/graphiql"
 	"diplomacy-timeline/model"
 	"diplomacy-timeline/web"
 )
@@ -109,8 +109,9 @@ func NewHandler(store *db.Store, opts Options) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", instrument("/graphql", api))
 	// GraphiQL reads query and variables from its URL: the dashboard's "open in playground".
-	mux.Handle("GET /playground", instrument("/playground", playground.Handler("diplomacy-timeline", "/graphql",
-		playground.WithGraphiqlPersistStateInURL(true))))
+	ide := instrument("/playground", graphiql.Handler("diplomacy-timeline", "/graphql", "/playground"))
+	mux.Handle("GET /playground", ide)
+	mux.Handle("GET /playground/assets/", ide)
 	mux.Handle("GET /schema.graphql", instrument("/schema.graphql", schemaHandler()))
 	mux.Handle("GET /dataset.schema.json", instrument("/dataset.schema.json", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/schema+json")
@@ -125,6 +126,8 @@ func NewHandler(store *db.Store, opts Options) http.Handler {
 	dashboard := web.Handler()
 	mux.Handle("GET /{$}", instrument("/", dashboard))
 	mux.Handle("GET /assets/", instrument("/assets/", dashboard))
+	// Pages without an icon of their own (GraphiQL) get the dashboard's.
+	mux.Handle("GET /favicon.ico", http.RedirectHandler("/assets/icon.svg", http.StatusMovedPermanently))
 	registerExports(mux, store, log, limits, opts.CORSOrigins)
 	return logRequests(log, securityHeaders(mux))
 }
