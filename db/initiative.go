@@ -227,6 +227,10 @@ func (s *Store) SetInitiativeStatus(ctx context.Context, initiativeID string, st
 		if x, err = load[model.Initiative](ctx, tx, "initiativeId", model.TypeInitiative, initiativeID); err != nil {
 			return err
 		}
+		// A change cannot precede the proposal: its period must reach the proposal's.
+		if x.ProposedOn != nil && !on.IsZero() && on.LastKey() < x.ProposedOn.Key() {
+			return model.FieldErrorf("on", "%s is before the initiative was proposed (%s)", on, x.ProposedOn)
+		}
 		if err := setStatus(ctx, tx, x, &model.InitiativeStatusChange{InitiativeID: x.ID, Status: status, On: on, Note: note}); err != nil {
 			return err
 		}

@@ -1231,10 +1231,17 @@ func TestMutationSetInitiativeStatus(t *testing.T) {
 		{"malformed initiative ID", vars("i", "nope"), mutBad, ""},
 		{"official ID as initiativeId", vars("i", o), mutBad, ""},
 		{"note too long", vars("note", strings.Repeat("x", 5001)), mutBad, "note"},
+		{"before the proposal (2023-07-28)", vars("on", "2023-07-27"), mutBad, "on"},
+		{"a month before the proposal", vars("on", "2023-06"), mutBad, "on"},
+		{"a year before the proposal", vars("on", "2022"), mutBad, "on"},
 	}
 	cases = append(cases, mutDateCases("on", vars)...)
 	mutFailCases(t, s, mutSetStatus, cases)
 	s.Mutate(t, mutSetStatus, vars(), nil)
+	// A coarser date that covers the proposal's day is not before it.
+	for _, on := range []string{"2023", "2023-07", "2023-07-28"} {
+		s.Mutate(t, mutSetStatus, vars("on", on, "status", "ENDORSED"), nil)
+	}
 }
 
 // ---------------------------------------------------------------------------------------

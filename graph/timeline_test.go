@@ -846,8 +846,8 @@ func tlGenerate(t *testing.T, s *Server, seed int64) *tlWorld {
 		used := map[string]bool{}
 		for range rng.Intn(3) {
 			on := date()
-			if used[on] {
-				continue
+			if used[on] || proposed != "" && tlDate(on).LastKey() < tlDate(proposed).Key() {
+				continue // no two changes on a day, none before the proposal
 			}
 			used[on] = true
 			st := statuses[rng.Intn(len(statuses))]
