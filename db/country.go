@@ -30,7 +30,7 @@ func (s *Store) Countries(ctx context.Context, f *model.CountryFilter, order *mo
 	if f == nil {
 		f = &model.CountryFilter{}
 	}
-	codes, err := normalizeCodes("filter.codes", f.Codes)
+	codes, err := filterCodes("filter.codes", f.Codes)
 	if err != nil {
 		return nil, err
 	}
@@ -50,6 +50,22 @@ func (s *Store) Countries(ctx context.Context, f *model.CountryFilter, order *mo
 		}
 		return q
 	})
+}
+
+// filterCodes upper-cases and checks the country codes of a filter, each of which must be
+// an assigned ISO code. (An input's unknown code is a reference that does not exist:
+// requireCountry says NOT_FOUND.)
+func filterCodes(field string, codes []string) ([]string, error) {
+	out, err := normalizeCodes(field, codes)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range out {
+		if !model.IsCountryCode(c) {
+			return nil, model.FieldErrorf(field, "%q is not an ISO 3166-1 alpha-2 country code", c)
+		}
+	}
+	return out, nil
 }
 
 // normalizeCodes upper-cases and checks a list of country codes from a filter or input.

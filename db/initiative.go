@@ -54,7 +54,7 @@ func (s *Store) Initiatives(ctx context.Context, f *model.InitiativeFilter, orde
 	if f == nil {
 		f = &model.InitiativeFilter{}
 	}
-	codes, err := normalizeCodes("filter.countries", f.Countries)
+	codes, err := filterCodes("filter.countries", f.Countries)
 	if err != nil {
 		return nil, err
 	}

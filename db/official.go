@@ -31,7 +31,7 @@ func (s *Store) Officials(ctx context.Context, f *model.OfficialFilter, order *m
 	if f == nil {
 		f = &model.OfficialFilter{}
 	}
-	codes, err := normalizeCodes("filter.countries", f.Countries)
+	codes, err := filterCodes("filter.countries", f.Countries)
 	if err != nil {
 		return nil, err
 	}

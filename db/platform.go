@@ -31,7 +31,7 @@ func (s *Store) Platforms(ctx context.Context, f *model.PlatformFilter, order *m
 	if f == nil {
 		f = &model.PlatformFilter{}
 	}
-	codes, err := normalizeCodes("filter.countries", f.Countries)
+	codes, err := filterCodes("filter.countries", f.Countries)
 	if err != nil {
 		return nil, err
 	}

@@ -60,7 +60,7 @@ func (s *Store) Sessions(ctx context.Context, scope SessionScope, f *model.Sessi
 	if f == nil {
 		f = &model.SessionFilter{}
 	}
-	codes, err := normalizeCodes("filter.countries", f.Countries)
+	codes, err := filterCodes("filter.countries", f.Countries)
 	if err != nil {
 		return nil, err
 	}

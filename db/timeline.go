@@ -34,7 +34,7 @@ func timelineScopes(f *model.TimelineFilter, keys slugKeys) ([]func(*gorm.DB) *g
 	if f == nil {
 		f = &model.TimelineFilter{}
 	}
-	codes, err := normalizeCodes("filter.countries", f.Countries)
+	codes, err := filterCodes("filter.countries", f.Countries)
 	if err != nil {
 		return nil, err
 	}

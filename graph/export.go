@@ -30,7 +30,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/rs/cors"
@@ -294,7 +293,7 @@ func parseExportParams(raw string) (exportParams, error) {
 		if err != nil {
 			return p, err
 		}
-		if !isoCountries()[code] {
+		if !model.IsCountryCode(code) {
 			return p, model.FieldErrorf("countries", "%q is not an ISO 3166-1 alpha-2 country code", code)
 		}
 		if !slices.Contains(p.filter.Countries, code) {
@@ -342,16 +341,6 @@ func parseExportParams(raw string) (exportParams, error) {
 	}
 	return p, nil
 }
-
-// isoCountries is the set of ISO 3166-1 alpha-2 codes: a code outside it is a typo that
-// would export nothing.
-var isoCountries = sync.OnceValue(func() map[string]bool {
-	set := map[string]bool{}
-	for _, c := range model.Countries() {
-		set[c.Code] = true
-	}
-	return set
-})
 
 // truncateParam shortens a client's value for an error message.
 func truncateParam(s string) string {

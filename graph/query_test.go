@@ -1182,7 +1182,8 @@ func TestFilters(t *testing.T) {
 		{name: "platforms: a member", conn: "platforms", filter: m{"countries": list{"US"}}, want: list{"p-alpha"}},
 		{name: "platforms: any member, lower case, past memberships too", conn: "platforms", filter: m{"countries": list{"kz", "fr"}}, want: list{"p-alpha", "p-beta", "p-gamma"}},
 		{name: "platforms: kinds and members", conn: "platforms", filter: m{"kinds": list{"DIALOGUE", "FORUM"}, "countries": list{"KZ"}}, want: list{"p-gamma"}},
-		{name: "platforms: no such member", conn: "platforms", filter: m{"countries": list{"ZZ"}}, want: list{}},
+		{name: "platforms: no such member", conn: "platforms", filter: m{"countries": list{"DE"}}, want: list{}},
+		{name: "platforms: a code no country has", conn: "platforms", filter: m{"countries": list{"KZ", "ZZ"}}, code: "BAD_USER_INPUT"},
 		{name: "platforms: malformed country", conn: "platforms", filter: m{"countries": list{"KAZ"}}, code: "BAD_USER_INPUT"},
 		{name: "platforms: unknown slug", conn: "platforms", filter: m{"slugs": list{"nope"}}, want: list{}},
 
@@ -1206,6 +1207,7 @@ func TestFilters(t *testing.T) {
 		{name: "sessions: location country", conn: "sessions", filter: m{"countries": list{"uz"}}, want: list{"s-june"}},
 		{name: "sessions: host or location", conn: "sessions", filter: m{"countries": list{"KZ", "UZ", "FR"}}, want: list{"s-year", "s-june", "s-july"}},
 		{name: "sessions: malformed country", conn: "sessions", filter: m{"countries": list{"Kazakhstan"}}, code: "BAD_USER_INPUT"},
+		{name: "sessions: UK, which is GB", conn: "sessions", filter: m{"countries": list{"UK"}}, code: "BAD_USER_INPUT"},
 		{name: "sessions: topic", conn: "sessions", filter: m{"topics": list{"t-hum"}}, want: list{"s-june", "s-july"}},
 		{name: "sessions: topics", conn: "sessions", filter: m{"topics": list{"t-hum", "t-sec"}}, want: list{"s-year", "s-june", "s-july"}},
 		{name: "sessions: unknown topic", conn: "sessions", filter: m{"topics": list{"no-such-topic"}}, want: list{}},
@@ -1233,6 +1235,7 @@ func TestFilters(t *testing.T) {
 		{name: "officials: countries", conn: "officials", filter: m{"countries": list{"us", "FR"}}, want: list{"o-b", "o-c"}},
 		{name: "officials: no one from there", conn: "officials", filter: m{"countries": list{"DE"}}, want: list{}},
 		{name: "officials: malformed country", conn: "officials", filter: m{"countries": list{"K"}}, code: "BAD_USER_INPUT"},
+		{name: "officials: unassigned code", conn: "officials", filter: m{"countries": list{"XX"}}, code: "BAD_USER_INPUT"},
 
 		// Initiatives.
 		{name: "initiatives: status", conn: "initiatives", filter: m{"statuses": list{"PROPOSED"}}, want: list{"i-one"}},
@@ -1242,6 +1245,7 @@ func TestFilters(t *testing.T) {
 		{name: "initiatives: unknown proposer", conn: "initiatives", filter: m{"proposedBy": list{"nobody"}}, want: list{}},
 		{name: "initiatives: status and country", conn: "initiatives", filter: m{"statuses": list{"PROPOSED", "ADOPTED"}, "countries": list{"US"}}, want: list{"i-two"}},
 		{name: "initiatives: malformed country", conn: "initiatives", filter: m{"countries": list{"USA"}}, code: "BAD_USER_INPUT"},
+		{name: "initiatives: unassigned code", conn: "initiatives", filter: m{"countries": list{"EU"}}, code: "BAD_USER_INPUT"},
 
 		// Statements.
 		{name: "statements: official", conn: "statements", filter: m{"officials": list{"o-a"}}, want: list{"a-june", "a-july"}},
@@ -1260,6 +1264,7 @@ func TestFilters(t *testing.T) {
 		// Countries and topics.
 		{name: "countries: codes", conn: "countries", filter: m{"codes": list{"kz", "US"}}, want: list{"KZ", "US"}},
 		{name: "countries: malformed code", conn: "countries", filter: m{"codes": list{"KZZ"}}, code: "BAD_USER_INPUT"},
+		{name: "countries: unassigned code", conn: "countries", filter: m{"codes": list{"KZ", "ZZ"}}, code: "BAD_USER_INPUT"},
 		{name: "topics: unknown slug", conn: "topics", filter: m{"slugs": list{"nope"}}, want: list{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

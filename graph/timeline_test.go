@@ -1943,6 +1943,7 @@ func TestTimelineBadInput(t *testing.T) {
 		"country of three letters":    {map[string]any{"f": map[string]any{"countries": []string{"KAZ"}}}, "BAD_USER_INPUT"},
 		"country of digits":           {map[string]any{"f": map[string]any{"countries": []string{"12"}}}, "BAD_USER_INPUT"},
 		"empty country":               {map[string]any{"f": map[string]any{"countries": []string{""}}}, "BAD_USER_INPUT"},
+		"UK, which is GB":             {map[string]any{"f": map[string]any{"countries": []string{"KZ", "UK"}}}, "BAD_USER_INPUT"},
 		"month 13":                    {map[string]any{"f": map[string]any{"from": "2023-13"}}, "BAD_USER_INPUT"},
 		"february 30":                 {map[string]any{"f": map[string]any{"to": "2023-02-30"}}, "BAD_USER_INPUT"},
 		"two-digit year":              {map[string]any{"f": map[string]any{"from": "23"}}, "BAD_USER_INPUT"},

@@ -1,5 +1,7 @@
 package model
 
+import "sync"
+
 // Country is a country or territory with an ISO 3166-1 alpha-2 code. Every assigned code
 // is preloaded, so inputs reference countries by code and never create them.
 type Country struct {
@@ -21,6 +23,18 @@ func Countries() []Country {
 	}
 	return out
 }
+
+// IsCountryCode reports whether code is an assigned ISO 3166-1 alpha-2 code, in upper
+// case: a filter naming any other is a typo ("UK" for GB) that would match nothing.
+func IsCountryCode(code string) bool { return countryCodes()[code] }
+
+var countryCodes = sync.OnceValue(func() map[string]bool {
+	set := make(map[string]bool, len(iso3166))
+	for _, c := range iso3166 {
+		set[c.Code] = true
+	}
+	return set
+})
 
 // Location is where something took place. Any part may be unknown.
 type Location struct {

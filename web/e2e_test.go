@@ -656,14 +656,20 @@ func TestDashboardDefaultDataset(t *testing.T) {
 	t.Run("bad input, no match and no data explain themselves", func(t *testing.T) {
 		empty, _ := startServer(t, dbtest.DSN(t), db.Options{NoDataset: true}) // closed after the tab
 		tb := newTab(t, browser)
+		// What the dashboard can tell from the address it says itself; a code no country
+		// has (XX) the API refuses, and the dashboard says why and how to get out.
 		tb.open(srv.URL + "/?from=2023-13&countries=XX&kinds=SESSION,MEETING")
 		tb.waitFor(`!document.querySelector("#error").hidden`)
 		msg := tb.text("#error")
-		for _, want := range []string{"from=2023-13 is not a date", "kinds=MEETING is not a kind"} {
+		for _, want := range []string{"from=2023-13 is not a date", "kinds=MEETING is not a kind", `"XX" is not an ISO 3166-1`, "Clear the filters"} {
 			if !strings.Contains(msg, want) {
 				t.Errorf("the error panel does not say %q: %q", want, msg)
 			}
 		}
+		if state := tb.attr("#app", "data-state"); state != "error" {
+			t.Errorf("state %q, want error", state)
+		}
+		tb.open(srv.URL + "/?countries=DE&kinds=SESSION")
 		tb.waitFor(`document.querySelector("#app").dataset.state === "empty"`)
 		if empty := tb.text("#empty"); !strings.Contains(empty, "No entries match these filters") {
 			t.Errorf("the empty state says %q", empty)

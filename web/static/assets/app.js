@@ -497,7 +497,11 @@ function render() {
   const selectedId = state.selected;
   filters.showDates(state.from ?? (view ? windowStrings(view.t0, view.t1).from : ""), state.to ?? (view ? windowStrings(view.t0, view.t1).to : ""));
   renderProblem();
-  if (!view) return;
+  if (!view) {
+    // Nothing to draw yet: the bounds of the timeline are loading, or could not be.
+    els.app.dataset.state = problem ? "error" : "loading";
+    return;
+  }
   const key = filterKey(state.filter);
   const fresh = extent && extent.key === key;
   const isEmpty = fresh && extent.total === 0;
