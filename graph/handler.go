@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -48,7 +49,8 @@ func NewGraphQL(store *db.Store, opts Options) *handler.Server {
 		log = slog.Default()
 	}
 	limits := opts.Limits.withDefaults()
-	cfg := Config{Resolvers: &Resolver{Store: store}}
+	// The schema clients validate against and introspect: without gqlgen's directives.
+	cfg := Config{Resolvers: &Resolver{Store: store}, Schema: publicSchema()}
 	complexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
 	// Subscriptions: graphql-transport-ws (and the older graphql-ws) over websocket, and
@@ -147,9 +149,9 @@ func schemaHandler() http.Handler {
 // nothing to a client.
 var codegenDirectives = []string{"goField", "goModel", "goTag", "goExtraField", "goEnum"}
 
-// publicSchema is the schema as a client sees it: a fresh copy, without the code
-// generator's directives.
-func publicSchema() *ast.Schema {
+// publicSchema is the schema as a client sees it, in the SDL and by introspection: a copy,
+// made once, without the code generator's directives.
+var publicSchema = sync.OnceValue(func() *ast.Schema {
 	schema := gqlparser.MustLoadSchema(sources...)
 	for _, name := range codegenDirectives {
 		delete(schema.Directives, name)
@@ -167,7 +169,7 @@ func publicSchema() *ast.Schema {
 		}
 	}
 	return schema
-}
+})
 
 // readyHandler answers 200 when the database answers within two seconds, 503 otherwise.
 func readyHandler(store *db.Store) http.Handler {

@@ -108,6 +108,16 @@ func TestSchemaSDL(t *testing.T) {
 	if f := schema.Types["SessionPatch"].Fields.ForName("title"); f == nil || len(f.Directives) != 0 {
 		t.Errorf("SessionPatch.title in the SDL: %+v", f)
 	}
+	// Introspection shows no gqlgen directive either.
+	var dirs struct {
+		Schema struct{ Directives []struct{ Name string } } `json:"__schema"`
+	}
+	s.Query(t, `{ __schema { directives { name } } }`, nil, &dirs)
+	for _, d := range dirs.Schema.Directives {
+		if strings.HasPrefix(d.Name, "go") {
+			t.Errorf("introspection lists the directive @%s", d.Name)
+		}
+	}
 	// The SDL and introspection agree.
 	var data struct {
 		Type struct{ Fields []struct{ Name string } } `json:"__type"`
