@@ -131,7 +131,7 @@ func NewHandler(store *db.Store, opts Options) http.Handler {
 	// Pages without an icon of their own (GraphiQL) get the dashboard's.
 	mux.Handle("GET /favicon.ico", http.RedirectHandler("/assets/icon.svg", http.StatusMovedPermanently))
 	registerExports(mux, store, log, limits, opts.CORSOrigins)
-	return logRequests(log, securityHeaders(mux))
+	return logRequests(log, securityHeaders(compress(mux)))
 }
 
 // schemaHandler serves the schema as SDL.

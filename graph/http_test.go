@@ -1,11 +1,16 @@
 package graph_test
 
 import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/klauspost/compress/zstd"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -130,5 +135,97 @@ func TestSchemaSDL(t *testing.T) {
 	}
 	if len(data.Type.Fields) != len(schema.Types["Session"].Fields) {
 		t.Errorf("Session: %d fields in introspection, %d in the SDL", len(data.Type.Fields), len(schema.Types["Session"].Fields))
+	}
+}
+
+// TestCompression: a large answer is compressed as the client accepts (zstd preferred),
+// a small one and an event stream are not, and the compressed body is the same answer.
+func TestCompression(t *testing.T) {
+	s := MustOpenServer(t, false)
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	post := func(query, accept, encoding string) (*http.Response, []byte) {
+		t.Helper()
+		body, _ := json.Marshal(map[string]any{"query": query})
+		req, _ := http.NewRequest(http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if accept != "" {
+			req.Header.Set("Accept", accept)
+		}
+		if encoding != "" {
+			req.Header.Set("Accept-Encoding", encoding)
+		}
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		raw, _ := io.ReadAll(res.Body)
+		return res, raw
+	}
+	const large = `{ countries(first: 100) { nodes { code name } } }`
+	_, plain := post(large, "", "")
+	if len(plain) < 2000 || !json.Valid(plain) {
+		t.Fatalf("uncompressed answer: %d bytes", len(plain))
+	}
+	for _, c := range []struct{ accept, want string }{{"gzip", "gzip"}, {"gzip, zstd", "zstd"}, {"identity", ""}, {"", ""}} {
+		res, raw := post(large, "", c.accept)
+		if got := res.Header.Get("Content-Encoding"); got != c.want {
+			t.Errorf("Accept-Encoding %q: Content-Encoding %q, want %q", c.accept, got, c.want)
+			continue
+		}
+		var r io.Reader = bytes.NewReader(raw)
+		switch c.want {
+		case "gzip":
+			zr, err := gzip.NewReader(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r = zr
+		case "zstd":
+			zr, err := zstd.NewReader(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer zr.Close()
+			r = zr
+		}
+		got, err := io.ReadAll(r)
+		if err != nil || !bytes.Equal(got, plain) {
+			t.Errorf("Accept-Encoding %q: the body decodes to %d bytes (%v), want the %d of the plain answer", c.accept, len(got), err, len(plain))
+		}
+		if c.want != "" && len(raw)*3 > len(plain) {
+			t.Errorf("%s: %d bytes for %d", c.want, len(raw), len(plain))
+		}
+	}
+	if res, _ := post(`{ platform(slug: "c5-plus-1") { name } }`, "", "gzip"); res.Header.Get("Content-Encoding") != "" {
+		t.Errorf("a small answer is compressed (%s)", res.Header.Get("Content-Encoding"))
+	}
+	// An event stream goes out event by event, uncompressed: the first event (the
+	// subscription's, or a keep-alive) arrives while the stream stays open.
+	body, _ := json.Marshal(map[string]any{"query": `subscription { timelineEntryAdded { id } }`})
+	req, _ := http.NewRequest(http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	req.Header.Set("Accept-Encoding", "gzip")
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if ce := res.Header.Get("Content-Encoding"); ce != "" || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") {
+		t.Errorf("event stream: Content-Type %q, Content-Encoding %q", res.Header.Get("Content-Type"), ce)
+	}
+	first := make(chan error, 1)
+	go func() {
+		_, err := res.Body.Read(make([]byte, 1))
+		first <- err
+	}()
+	select {
+	case err := <-first:
+		if err != nil {
+			t.Errorf("event stream: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("event stream: nothing within 5 s")
 	}
 }
