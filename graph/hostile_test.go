@@ -318,6 +318,17 @@ func hzCases() []hzCase {
 	}
 	fragments.WriteString(`fragment F29 on Session { id }`)
 
+	// Fragments that spread the next one twice, 40 levels down: 2^40 fields once
+	// expanded, in 2 KB. Refused at once, or this test never ends.
+	doubling := func(root, on string) string {
+		var b strings.Builder
+		b.WriteString(root)
+		for i := range 40 {
+			fmt.Fprintf(&b, " fragment D%d on %s { ...D%d ...D%d }", i, on, i+1, i+1)
+		}
+		fmt.Fprintf(&b, " fragment D40 on %s { name }", on)
+		return b.String()
+	}
 	var aliases strings.Builder
 	aliases.WriteString(`{ topics { `)
 	for i := range 1000 {
@@ -458,6 +469,8 @@ func hzCases() []hzCase {
 		{name: "1,000 aliases", body: hzBody(aliases.String(), nil), status: []int{200, 400, 422}, codes: []string{"ALIAS_LIMIT_EXCEEDED"}, check: hzAll(hzMessageHas("alias", "50"), hzLimit(50))},
 		{name: "1,000 root fields", body: hzBody(roots.String(), nil), status: []int{200, 400, 422}, codes: []string{"ROOT_FIELD_LIMIT_EXCEEDED"}, check: hzMessageHas("root field", "20")},
 		{name: "1,000 aliased root connections", body: hzBody(aliasedRoots.String(), nil), status: []int{200, 400, 422}, codes: []string{"ROOT_FIELD_LIMIT_EXCEEDED"}},
+		{name: "fragments doubling 40 times", body: hzBody(doubling(`{ platform(slug: "c5-plus-1") { ...D0 } }`, "Platform"), nil), status: []int{200, 400, 422}, codes: []string{"FIELD_LIMIT_EXCEEDED"}, check: hzLimit(5000)},
+		{name: "fragments doubling 40 times in introspection", body: hzBody(doubling(`{ __schema { types { ...D0 } } }`, "__Type"), nil), status: []int{200, 400, 422}, codes: []string{"FIELD_LIMIT_EXCEEDED"}, check: hzLimit(5000)},
 		{name: "30-deep nesting through fragments", body: hzBody(fragments.String(), nil), status: []int{200, 400, 422}, codes: []string{"DEPTH_LIMIT_EXCEEDED"}},
 		{name: "introspection cycle", body: hzBody(`{ __schema { types { `+strings.Repeat(`fields { type { ofType { `, 5)+`name`+strings.Repeat(` }`, 17)+` }`, nil), status: []int{400, 422}, codes: []string{"GRAPHQL_VALIDATION_FAILED"}},
 		{name: "1,000 duplicated fields (merged)", body: hzBody(`{ sessions(first: 100) { nodes { `+strings.Repeat("summary ", 1000)+`} } }`, nil), status: []int{200}},

@@ -20,6 +20,7 @@ type Limits struct {
 	MaxComplexity int           // cost budget, see complexity.go
 	MaxAliases    int           // aliased fields in one operation
 	MaxRootFields int           // top-level fields in one operation
+	MaxFields     int           // fields in one operation, fragments expanded wherever spread
 	MaxTokens     int           // lexer tokens in one document
 	MaxBodyBytes  int64         // request body size
 	Timeout       time.Duration // deadline of one request, down to the database
@@ -40,6 +41,7 @@ func DefaultLimits() Limits {
 		MaxComplexity: 200000,
 		MaxAliases:    50,
 		MaxRootFields: 20,
+		MaxFields:     5000,
 		MaxTokens:     15000,
 		MaxBodyBytes:  1 << 20,
 		Timeout:       10 * time.Second,
@@ -65,6 +67,9 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxRootFields <= 0 {
 		l.MaxRootFields = d.MaxRootFields
 	}
+	if l.MaxFields <= 0 {
+		l.MaxFields = d.MaxFields
+	}
 	if l.MaxTokens <= 0 {
 		l.MaxTokens = d.MaxTokens
 	}
@@ -82,6 +87,7 @@ const (
 	CodeDepthLimit     = "DEPTH_LIMIT_EXCEEDED"
 	CodeAliasLimit     = "ALIAS_LIMIT_EXCEEDED"
 	CodeRootFieldLimit = "ROOT_FIELD_LIMIT_EXCEEDED"
+	CodeFieldLimit     = "FIELD_LIMIT_EXCEEDED"
 	CodeBodyTooLarge   = "REQUEST_TOO_LARGE"
 	CodeRateLimited    = "RATE_LIMITED"
 
@@ -89,7 +95,8 @@ const (
 )
 
 // shapeLimit is a gqlgen extension that refuses, before execution, an operation nested
-// too deeply or with too many aliases or root fields.
+// too deeply, with too many aliases or root fields, or too many fields once its fragments
+// are expanded. It runs before the complexity limit, whose walk expands every spread.
 type shapeLimit struct {
 	limits          Limits
 	noIntrospection bool
@@ -121,6 +128,8 @@ func (l shapeLimit) MutateOperationContext(_ context.Context, oc *graphql.Operat
 		return limitError(CodeDepthLimit, "depth", l.limits.MaxDepth, m.depth)
 	case m.aliases > l.limits.MaxAliases:
 		return limitError(CodeAliasLimit, "alias", l.limits.MaxAliases, m.aliases)
+	case m.fields > l.limits.MaxFields:
+		return limitError(CodeFieldLimit, "field", l.limits.MaxFields, m.fields)
 	}
 	return nil
 }
@@ -167,48 +176,84 @@ func limitError(code, what string, max, got int) *gqlerror.Error {
 // shape is what measure found in an operation.
 type shape struct {
 	depth, aliases, roots int
+	fields                int  // fields selected, fragments expanded wherever spread
 	introspection         bool // asks for __schema or __type
 }
 
 // measure walks a selection set, expanding fragments, and returns its depth (fields with
-// selections nested in one another; introspection fields not counted), its aliases and
-// its root fields. Validation has already refused fragment cycles; the visited set guards
+// selections nested in one another; introspection fields not counted), its aliases, its
+// root fields and all its fields. Each fragment is measured once however often it is
+// spread, so a document whose fragments spread one another twice over, level after level,
+// costs time in its length, not in what it expands to; counts saturate instead of
+// overflowing. Validation has already refused fragment cycles; the visiting set guards
 // anyway.
 func measure(set ast.SelectionSet, fragments ast.FragmentDefinitionList) shape {
+	m := &measurer{fragments: fragments, memo: map[string]shape{}, visiting: map[string]bool{}}
+	return m.set(set)
+}
+
+type measurer struct {
+	fragments ast.FragmentDefinitionList
+	memo      map[string]shape
+	visiting  map[string]bool
+}
+
+// set measures one selection set; its roots are its own fields, through fragments.
+func (m *measurer) set(set ast.SelectionSet) shape {
 	var s shape
-	var walk func(set ast.SelectionSet, level int, root bool, visiting map[string]bool)
-	walk = func(set ast.SelectionSet, level int, root bool, visiting map[string]bool) {
-		for _, sel := range set {
-			switch x := sel.(type) {
-			case *ast.Field:
-				if root {
-					s.roots++
-				}
-				if x.Alias != "" && x.Alias != x.Name {
-					s.aliases++
-				}
-				if strings.HasPrefix(x.Name, "__") {
-					s.introspection = s.introspection || x.Name == "__schema" || x.Name == "__type"
-					continue
-				}
-				if len(x.SelectionSet) > 0 {
-					s.depth = max(s.depth, level+1)
-					walk(x.SelectionSet, level+1, false, visiting)
-				}
-			case *ast.InlineFragment:
-				walk(x.SelectionSet, level, root, visiting)
-			case *ast.FragmentSpread:
-				if visiting[x.Name] {
-					continue
-				}
-				if def := fragments.ForName(x.Name); def != nil {
-					visiting[x.Name] = true
-					walk(def.SelectionSet, level, root, visiting)
-					delete(visiting, x.Name)
-				}
+	for _, sel := range set {
+		switch x := sel.(type) {
+		case *ast.Field:
+			s.roots, s.fields = saturate(s.roots, 1), saturate(s.fields, 1)
+			if x.Alias != "" && x.Alias != x.Name {
+				s.aliases = saturate(s.aliases, 1)
 			}
+			if len(x.SelectionSet) == 0 {
+				continue
+			}
+			c := m.set(x.SelectionSet)
+			s.aliases, s.fields = saturate(s.aliases, c.aliases), saturate(s.fields, c.fields)
+			s.introspection = s.introspection || c.introspection
+			if strings.HasPrefix(x.Name, "__") {
+				s.introspection = s.introspection || x.Name == "__schema" || x.Name == "__type"
+				continue // the introspection query is as deep as the type system
+			}
+			s.depth = max(s.depth, c.depth+1)
+		case *ast.InlineFragment:
+			s = s.merge(m.set(x.SelectionSet))
+		case *ast.FragmentSpread:
+			s = s.merge(m.fragment(x.Name))
 		}
 	}
-	walk(set, 0, true, map[string]bool{})
 	return s
 }
+
+// fragment measures the named fragment, once.
+func (m *measurer) fragment(name string) shape {
+	if s, ok := m.memo[name]; ok {
+		return s
+	}
+	def := m.fragments.ForName(name)
+	if def == nil || m.visiting[name] {
+		return shape{}
+	}
+	m.visiting[name] = true
+	s := m.set(def.SelectionSet)
+	delete(m.visiting, name)
+	m.memo[name] = s
+	return s
+}
+
+// merge adds the shape of a fragment spread or inlined at the same level.
+func (s shape) merge(o shape) shape {
+	return shape{
+		depth:         max(s.depth, o.depth),
+		aliases:       saturate(s.aliases, o.aliases),
+		roots:         saturate(s.roots, o.roots),
+		fields:        saturate(s.fields, o.fields),
+		introspection: s.introspection || o.introspection,
+	}
+}
+
+// saturate adds counts, stopping at a billion.
+func saturate(a, b int) int { return min(a+b, 1<<30) }
