@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -253,8 +254,47 @@ func (w *overrideWriter) Flush() {
 	_ = http.NewResponseController(w.ResponseWriter).Flush()
 }
 
+// limitSockets makes every operation over a websocket take a token from its client's
+// request budget, and refuses a subscription beyond max open on one connection, so that
+// one socket is no way around the rate limit or into unbounded memory.
+func limitSockets(max int) graphql.OperationMiddleware {
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		s, _ := ctx.Value(socketKey{}).(*socket)
+		if s == nil {
+			return next(ctx)
+		}
+		if ok, wait := s.budget.allow(s.client); !ok {
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
+				Message:    "too many operations from this client; retry after " + retryAfterSeconds(wait) + " s",
+				Extensions: map[string]any{"code": CodeRateLimited, "retryAfter": retryAfterSeconds(wait)},
+			}}})
+		}
+		if op := graphql.GetOperationContext(ctx).Operation; op == nil || op.Operation != ast.Subscription {
+			return next(ctx)
+		}
+		if n := int(s.subs.Add(1)); n > max {
+			s.subs.Add(-1)
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{
+				limitError(CodeSubscriptionLimit, "open subscriptions per connection", max, n)}})
+		}
+		var once sync.Once
+		end := func() { once.Do(func() { s.subs.Add(-1) }) }
+		stop := context.AfterFunc(ctx, end) // the client completed it, or the socket closed
+		handler := next(ctx)
+		return func(ctx context.Context) *graphql.Response {
+			res := handler(ctx)
+			if res == nil { // the stream ended
+				stop()
+				end()
+			}
+			return res
+		}
+	}
+}
+
 // limitMutations refuses a mutation over the client's mutation budget with 429 and
-// Retry-After, before any resolver runs.
+// Retry-After, before any resolver runs. Each mutation field of the operation takes a
+// token: twenty aliased deletes in one request are twenty writes.
 func limitMutations(budget *clients) graphql.OperationMiddleware {
 	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		oc := graphql.GetOperationContext(ctx)
@@ -262,7 +302,11 @@ func limitMutations(budget *clients) graphql.OperationMiddleware {
 			return next(ctx)
 		}
 		client, _ := ctx.Value(clientKey{}).(string)
-		ok, wait := budget.allow(client)
+		var fragments ast.FragmentDefinitionList
+		if oc.Doc != nil {
+			fragments = oc.Doc.Fragments
+		}
+		ok, wait := budget.allowN(client, measure(oc.Operation.SelectionSet, fragments).roots)
 		if ok {
 			return next(ctx)
 		}

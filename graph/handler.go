@@ -79,6 +79,7 @@ func NewGraphQL(store *db.Store, opts Options) *handler.Server {
 	srv.AroundOperations(answerTimeouts)
 	srv.Use(&complexityLimit{max: limits.MaxComplexity})
 	srv.AroundOperations(requireTokenForMutations(opts.Token != ""))
+	srv.AroundOperations(limitSockets(limits.MaxSubscriptions))
 	srv.AroundOperations(limitMutations(newClients(limits.MutationRate, limits.MutationBurst)))
 	srv.AroundResponses(freshLoadersPerEvent(store))
 	srv.AroundFields(aroundField)

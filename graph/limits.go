@@ -16,14 +16,15 @@ import (
 // Limits bound what one request may cost. Every field has a flag in server.go; a zero
 // shape limit means its default, a zero rate means no rate limit.
 type Limits struct {
-	MaxDepth      int           // deepest selection nesting (introspection not counted)
-	MaxComplexity int           // cost budget, see complexity.go
-	MaxAliases    int           // aliased fields in one operation
-	MaxRootFields int           // top-level fields in one operation
-	MaxFields     int           // fields in one operation, fragments expanded wherever spread
-	MaxTokens     int           // lexer tokens in one document
-	MaxBodyBytes  int64         // request body size
-	Timeout       time.Duration // deadline of one request, down to the database
+	MaxDepth         int           // deepest selection nesting (introspection not counted)
+	MaxComplexity    int           // cost budget, see complexity.go
+	MaxAliases       int           // aliased fields in one operation
+	MaxRootFields    int           // top-level fields in one operation
+	MaxFields        int           // fields in one operation, fragments expanded wherever spread
+	MaxSubscriptions int           // subscriptions open at once on one websocket
+	MaxTokens        int           // lexer tokens in one document
+	MaxBodyBytes     int64         // request body size
+	Timeout          time.Duration // deadline of one request, down to the database
 
 	Rate          float64 // requests per second per client; 0 is unlimited
 	Burst         int     // requests a client may make at once
@@ -37,18 +38,19 @@ type Limits struct {
 // 429 within a second.
 func DefaultLimits() Limits {
 	return Limits{
-		MaxDepth:      12,
-		MaxComplexity: 200000,
-		MaxAliases:    50,
-		MaxRootFields: 20,
-		MaxFields:     5000,
-		MaxTokens:     15000,
-		MaxBodyBytes:  1 << 20,
-		Timeout:       10 * time.Second,
-		Rate:          50,
-		Burst:         300,
-		MutationRate:  10,
-		MutationBurst: 100,
+		MaxDepth:         12,
+		MaxComplexity:    200000,
+		MaxAliases:       50,
+		MaxRootFields:    20,
+		MaxFields:        5000,
+		MaxSubscriptions: 20,
+		MaxTokens:        15000,
+		MaxBodyBytes:     1 << 20,
+		Timeout:          10 * time.Second,
+		Rate:             50,
+		Burst:            300,
+		MutationRate:     10,
+		MutationBurst:    100,
 	}
 }
 
@@ -70,6 +72,9 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxFields <= 0 {
 		l.MaxFields = d.MaxFields
 	}
+	if l.MaxSubscriptions <= 0 {
+		l.MaxSubscriptions = d.MaxSubscriptions
+	}
 	if l.MaxTokens <= 0 {
 		l.MaxTokens = d.MaxTokens
 	}
@@ -84,12 +89,13 @@ func (l Limits) withDefaults() Limits {
 
 // Limit error codes.
 const (
-	CodeDepthLimit     = "DEPTH_LIMIT_EXCEEDED"
-	CodeAliasLimit     = "ALIAS_LIMIT_EXCEEDED"
-	CodeRootFieldLimit = "ROOT_FIELD_LIMIT_EXCEEDED"
-	CodeFieldLimit     = "FIELD_LIMIT_EXCEEDED"
-	CodeBodyTooLarge   = "REQUEST_TOO_LARGE"
-	CodeRateLimited    = "RATE_LIMITED"
+	CodeDepthLimit        = "DEPTH_LIMIT_EXCEEDED"
+	CodeAliasLimit        = "ALIAS_LIMIT_EXCEEDED"
+	CodeRootFieldLimit    = "ROOT_FIELD_LIMIT_EXCEEDED"
+	CodeFieldLimit        = "FIELD_LIMIT_EXCEEDED"
+	CodeSubscriptionLimit = "SUBSCRIPTION_LIMIT_EXCEEDED"
+	CodeBodyTooLarge      = "REQUEST_TOO_LARGE"
+	CodeRateLimited       = "RATE_LIMITED"
 
 	CodeIntrospectionDisabled = "INTROSPECTION_DISABLED"
 )

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -38,6 +39,12 @@ func newClients(perSecond float64, burst int) *clients {
 
 // allow takes a token for the client and, if none is left, says how long to wait.
 func (c *clients) allow(client string) (ok bool, retryAfter time.Duration) {
+	return c.allowN(client, 1)
+}
+
+// allowN takes n tokens for the client at once, or none and says how long to wait; n
+// above a whole burst takes the whole burst.
+func (c *clients) allowN(client string, n int) (ok bool, retryAfter time.Duration) {
 	if c == nil {
 		return true, 0
 	}
@@ -60,7 +67,8 @@ func (c *clients) allow(client string) (ok bool, retryAfter time.Duration) {
 	b.seen = now
 	c.mu.Unlock()
 
-	r := b.lim.ReserveN(now, 1)
+	n = min(max(n, 1), c.burst)
+	r := b.lim.ReserveN(now, n)
 	if d := r.DelayFrom(now); d > 0 {
 		r.CancelAt(now)
 		return false, d
@@ -105,6 +113,22 @@ func rateLimit(all *clients, trustProxy bool, next http.Handler) http.Handler {
 				"too many requests from this client; retry after the time in the Retry-After header")
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, client)))
+		ctx := context.WithValue(r.Context(), clientKey{}, client)
+		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			ctx = context.WithValue(ctx, socketKey{}, &socket{budget: all, client: client})
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// socketKey carries, in a websocket's context, what its operations are limited by.
+type socketKey struct{}
+
+// socket is one websocket connection. Each operation it carries takes a token from its
+// client's request budget, as a request of its own would, and it holds a bounded number
+// of subscriptions at once (limitSockets).
+type socket struct {
+	budget *clients
+	client string
+	subs   atomic.Int32
 }

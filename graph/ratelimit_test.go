@@ -116,6 +116,27 @@ func TestRateLimitMutations(t *testing.T) {
 	}
 }
 
+// TestRateLimitMutationFields: each mutation field of an operation takes a token, so
+// aliased mutations in one request are no way around the budget.
+func TestRateLimitMutationFields(t *testing.T) {
+	s := mustOpenServerWith(t, false, graph.Options{Token: testToken, Limits: graph.Limits{MutationRate: 0.01, MutationBurst: 3}})
+	three := `mutation { a: createTopic(input: {slug: "hz-a", name: "A"}) { id } b: createTopic(input: {slug: "hz-b", name: "B"}) { id } ...More }
+		fragment More on Mutation { c: createTopic(input: {slug: "hz-c", name: "C"}) { id } }`
+	if r := hzPost(t, s, hzAuth, three, nil); r.status != http.StatusOK || len(r.resp.Errors) > 0 {
+		t.Fatalf("three mutations within a budget of three: status %d, %.300s", r.status, r.raw)
+	}
+	one := `mutation { createTopic(input: {slug: "hz-d", name: "D"}) { id } }`
+	hzWantRateLimited(t, hzPost(t, s, hzAuth, one, nil))
+
+	// Failed mutations count too: two and two is over three.
+	s = mustOpenServerWith(t, false, graph.Options{Token: testToken, Limits: graph.Limits{MutationRate: 0.01, MutationBurst: 3}})
+	two := `mutation { a: deleteTopic(id: "x") b: deleteTopic(id: "y") }`
+	if r := hzPost(t, s, hzAuth, two, nil); r.status != http.StatusOK || len(r.resp.Errors) != 2 {
+		t.Fatalf("two bad deletes: status %d, %.300s", r.status, r.raw)
+	}
+	hzWantRateLimited(t, hzPost(t, s, hzAuth, two, nil))
+}
+
 func TestRateLimitTrustProxy(t *testing.T) {
 	xff := func(addr string) map[string]string { return map[string]string{"X-Forwarded-For": addr} }
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -206,4 +207,131 @@ func TestSubscriptionAcrossReplicas(t *testing.T) {
 	if kind, title := next(10 * time.Second); title != "Written on B" {
 		t.Fatalf("replica A's subscriber got %q %q, want the session written on B", kind, title)
 	}
+}
+
+// wsConn opens a graphql-transport-ws connection, acknowledged, and returns a function
+// that sends a message and a channel of what the server sends (pings aside).
+func wsConn(t *testing.T, baseURL string) (send func(map[string]any), recv <-chan map[string]any) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(baseURL, "http")+"/graphql",
+		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { conn.Close(websocket.StatusNormalClosure, "") })
+	send = func(m map[string]any) {
+		if err := wsjson.Write(ctx, conn, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send(map[string]any{"type": "connection_init"})
+	var ack map[string]any
+	if err := wsjson.Read(ctx, conn, &ack); err != nil || ack["type"] != "connection_ack" {
+		t.Fatalf("connection_ack: %v %v", ack, err)
+	}
+	msgs := make(chan map[string]any, 256)
+	go func() {
+		defer close(msgs)
+		for {
+			var m map[string]any
+			if err := wsjson.Read(ctx, conn, &m); err != nil {
+				return
+			}
+			if m["type"] != "ping" && m["type"] != "pong" {
+				msgs <- m
+			}
+		}
+	}()
+	return send, msgs
+}
+
+// wsErrorCode returns the code of the first error a "next" message carries, or "".
+func wsErrorCode(m map[string]any) string {
+	payload, _ := m["payload"].(map[string]any)
+	errs, _ := payload["errors"].([]any)
+	if len(errs) == 0 {
+		return ""
+	}
+	ext, _ := errs[0].(map[string]any)["extensions"].(map[string]any)
+	code, _ := ext["code"].(string)
+	return code
+}
+
+// TestWebsocketLimits: a websocket is no way around the request budget — each operation
+// on it takes a token — and holds a bounded number of subscriptions at once.
+func TestWebsocketLimits(t *testing.T) {
+	t.Run("every operation takes a token", func(t *testing.T) {
+		s := mustOpenServerWith(t, false, graph.Options{Limits: graph.Limits{Rate: 1, Burst: 10}})
+		send, recv := wsConn(t, s.URL) // the upgrade takes one token
+		for i := range 30 {
+			send(map[string]any{"id": fmt.Sprint("q", i), "type": "subscribe", "payload": map[string]any{"query": `{ __typename }`}})
+		}
+		answered, limited := 0, 0
+		for answered+limited < 30 {
+			select {
+			case m := <-recv:
+				switch {
+				case m["type"] == "complete":
+				case wsErrorCode(m) == "RATE_LIMITED":
+					limited++
+				case m["type"] == "next" && wsErrorCode(m) == "":
+					answered++
+				default:
+					t.Fatalf("unexpected message %v", m)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("after %d answers and %d refusals, nothing more", answered, limited)
+			}
+		}
+		if answered < 8 || answered > 10 || limited < 20 {
+			t.Errorf("30 operations at once on one socket: %d answered, %d refused; want the burst's 9 or so answered, the rest refused", answered, limited)
+		}
+	})
+
+	t.Run("subscriptions per connection", func(t *testing.T) {
+		s := mustOpenServerWith(t, false, graph.Options{Limits: graph.Limits{MaxSubscriptions: 3}})
+		send, recv := wsConn(t, s.URL)
+		sub := func(id string) {
+			send(map[string]any{"id": id, "type": "subscribe", "payload": map[string]any{"query": subQuery}})
+		}
+		for _, id := range []string{"s1", "s2", "s3", "s4"} {
+			sub(id)
+		}
+		refusal := func() map[string]any {
+			t.Helper()
+			select {
+			case m := <-recv:
+				return m
+			case <-time.After(2 * time.Second):
+				return nil
+			}
+		}
+		// They start concurrently: one of the four, whichever came last, is refused.
+		m := refusal()
+		if m == nil || wsErrorCode(m) != "SUBSCRIPTION_LIMIT_EXCEEDED" {
+			t.Fatalf("four subscriptions with room for three: %v, want SUBSCRIPTION_LIMIT_EXCEEDED", m)
+		}
+		refused := m["id"]
+		if m := refusal(); m == nil || m["type"] != "complete" || m["id"] != refused {
+			t.Fatalf("after the refusal: %v, want %v completed", m, refused)
+		}
+		if m := refusal(); m != nil {
+			t.Fatalf("then %v, want the other three to run quietly", m)
+		}
+		// Completing one makes room for another.
+		running := "s1"
+		if refused == "s1" {
+			running = "s2"
+		}
+		send(map[string]any{"id": running, "type": "complete"})
+		time.Sleep(200 * time.Millisecond)
+		sub("s5")
+		for m := refusal(); m != nil; m = refusal() {
+			if m["type"] != "complete" || m["id"] != running { // gqlgen confirms the completion
+				t.Errorf("a subscription after one was completed: %v, want it to run quietly", m)
+			}
+		}
+	})
 }
