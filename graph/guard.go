@@ -93,13 +93,15 @@ func guardGraphQL(l Limits, next http.Handler) http.Handler {
 			writeHTTPError(w, http.StatusMethodNotAllowed, CodeMethodNotAllowed, "use GET for queries and POST for any operation")
 			return
 		}
-		if isSubscription(r) {
-			// A subscription lives as long as its client: no request deadline, and the
-			// server's read and write timeouts lifted for this connection.
+		if isStream(r) {
+			// A websocket, or a subscription over Server-Sent Events, lives as long as its
+			// client: no request deadline (each query on a websocket gets its own, in
+			// limitSockets), and the server's read and write timeouts lifted for this
+			// connection.
 			rc := http.NewResponseController(w)
 			_ = rc.SetReadDeadline(time.Time{})
 			_ = rc.SetWriteDeadline(time.Time{})
-			next.ServeHTTP(w, r)
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), streamKey{}, true)))
 			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), l.Timeout)
@@ -134,9 +136,42 @@ func checkBody(body []byte) string {
 }
 
 // isSubscription reports whether a request opens a websocket or an event stream.
-func isSubscription(r *http.Request) bool {
-	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket") ||
-		strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+func isStream(r *http.Request) bool {
+	if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		return true
+	}
+	if !strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
+		return false
+	}
+	// Over SSE only a subscription streams; a query or mutation keeps its deadline.
+	var req struct{ Query, OperationName string }
+	if r.Method == http.MethodPost {
+		body, _ := io.ReadAll(r.Body) // already read into memory and checked
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		_ = json.Unmarshal(body, &req)
+	} else {
+		req.Query, req.OperationName = r.URL.Query().Get("query"), r.URL.Query().Get("operationName")
+	}
+	return hasOperation(req.Query, req.OperationName, ast.Subscription)
+}
+
+// streamKey marks the context of a request that streams (isStream).
+type streamKey struct{}
+
+// subscriptionsStream refuses at once a subscription sent as a plain request, which
+// gqlgen would hold until the deadline and answer with null: a subscription needs a
+// websocket (graphql-transport-ws) or Accept: text/event-stream.
+func subscriptionsStream(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if op := graphql.GetOperationContext(ctx).Operation; op == nil || op.Operation != ast.Subscription || ctx.Value(streamKey{}) != nil {
+		return next(ctx)
+	}
+	if o, _ := ctx.Value(statusKey{}).(*statusOverride); o != nil {
+		o.status = http.StatusBadRequest
+	}
+	return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
+		Message:    "a subscription needs a websocket (graphql-transport-ws) or Server-Sent Events (Accept: text/event-stream)",
+		Extensions: map[string]any{"code": CodeBadRequest},
+	}}})
 }
 
 // originHosts turns allowed origins (https://dash.example) into the host patterns the
@@ -173,6 +208,12 @@ func itoa(n int64) string {
 // isMutation reports whether the operation a GET request would run is a mutation. A
 // query that does not parse is left for gqlgen to refuse.
 func isMutation(query, operationName string) bool {
+	return hasOperation(query, operationName, ast.Mutation)
+}
+
+// hasOperation reports whether the document selects an operation of the kind: the named
+// one, or any when unnamed.
+func hasOperation(query, operationName string, kind ast.Operation) bool {
 	if query == "" {
 		return false
 	}
@@ -181,7 +222,7 @@ func isMutation(query, operationName string) bool {
 		return false
 	}
 	for _, op := range doc.Operations {
-		if (operationName == "" || op.Name == operationName) && op.Operation == ast.Mutation {
+		if (operationName == "" || op.Name == operationName) && op.Operation == kind {
 			return true
 		}
 	}
@@ -257,7 +298,7 @@ func (w *overrideWriter) Flush() {
 // limitSockets makes every operation over a websocket take a token from its client's
 // request budget, and refuses a subscription beyond max open on one connection, so that
 // one socket is no way around the rate limit or into unbounded memory.
-func limitSockets(max int) graphql.OperationMiddleware {
+func limitSockets(max int, timeout time.Duration) graphql.OperationMiddleware {
 	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		s, _ := ctx.Value(socketKey{}).(*socket)
 		if s == nil {
@@ -270,7 +311,11 @@ func limitSockets(max int) graphql.OperationMiddleware {
 			}}})
 		}
 		if op := graphql.GetOperationContext(ctx).Operation; op == nil || op.Operation != ast.Subscription {
-			return next(ctx)
+			// A query or mutation on a websocket has the deadline it would have alone; its
+			// timer goes when the operation's own context does.
+			limited, cancel := context.WithTimeout(ctx, timeout)
+			context.AfterFunc(ctx, cancel)
+			return next(limited)
 		}
 		if n := int(s.subs.Add(1)); n > max {
 			s.subs.Add(-1)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -332,6 +333,54 @@ func TestWebsocketLimits(t *testing.T) {
 			if m["type"] != "complete" || m["id"] != running { // gqlgen confirms the completion
 				t.Errorf("a subscription after one was completed: %v, want it to run quietly", m)
 			}
+		}
+	})
+}
+
+// TestStreamsAndDeadlines: only a subscription streams without a deadline. A query over
+// SSE or over a websocket keeps the request deadline, and a subscription sent as a plain
+// request is refused at once.
+func TestStreamsAndDeadlines(t *testing.T) {
+	s := mustOpenServerWith(t, false, graph.Options{Limits: graph.Limits{Timeout: time.Nanosecond}})
+	const query = `{ timeline(first: 100) { totalCount nodes { title } } }`
+
+	t.Run("a query over SSE", func(t *testing.T) {
+		body, _ := json.Marshal(map[string]any{"query": query})
+		req, _ := http.NewRequest(http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "text/event-stream")
+		res, err := s.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		raw, _ := io.ReadAll(res.Body) // the stream ends with the one answer
+		if strings.Contains(string(raw), `"totalCount"`) || !strings.Contains(string(raw), "TIMEOUT") {
+			t.Errorf("a query over SSE under a 1 ns deadline answered %.300s, want TIMEOUT", raw)
+		}
+	})
+
+	t.Run("a query over a websocket", func(t *testing.T) {
+		send, recv := wsConn(t, s.URL)
+		send(map[string]any{"id": "q", "type": "subscribe", "payload": map[string]any{"query": query}})
+		select {
+		case m := <-recv:
+			if code := wsErrorCode(m); code != "TIMEOUT" {
+				t.Errorf("a query over a websocket under a 1 ns deadline: %v, want TIMEOUT", m)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("no answer")
+		}
+	})
+
+	t.Run("a subscription as a plain request", func(t *testing.T) {
+		start := time.Now()
+		r := s.Do(t, "", `subscription { timelineEntryAdded { id } }`, nil)
+		if r.Status != http.StatusBadRequest || r.Code(t) != "BAD_REQUEST" {
+			t.Errorf("status %d, errors %+v; want 400 BAD_REQUEST", r.Status, r.Errors)
+		}
+		if time.Since(start) > 5*time.Second {
+			t.Errorf("refused after %v, not at once", time.Since(start))
 		}
 	})
 }
