@@ -116,7 +116,9 @@ func NewHandler(store *db.Store, opts Options) http.Handler {
 	ide := instrument("/playground", graphiql.Handler("diplomacy-timeline", "/graphql", "/playground"))
 	mux.Handle("GET /playground", ide)
 	mux.Handle("GET /playground/assets/", ide)
-	mux.Handle("GET /schema.graphql", instrument("/schema.graphql", schemaHandler()))
+	if !opts.NoIntrospection { // a server that hides its schema hides its SDL too
+		mux.Handle("GET /schema.graphql", instrument("/schema.graphql", schemaHandler()))
+	}
 	mux.Handle("GET /dataset.schema.json", instrument("/dataset.schema.json", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/schema+json")
 		_, _ = w.Write(model.DatasetSchema) // the JSON Schema of `export`/`import` files

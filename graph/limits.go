@@ -149,6 +149,7 @@ func rulesWithoutSuggestions() *rules.Rules {
 		{rules.KnownArgumentNamesRule, rules.KnownArgumentNamesRuleWithoutSuggestions},
 		{rules.FieldsOnCorrectTypeRule, rules.FieldsOnCorrectTypeRuleWithoutSuggestions},
 		{rules.ScalarLeafsRule, rules.ScalarLeafsRuleWithoutSuggestions},
+		{rules.KnownTypeNamesRule, rules.KnownTypeNamesRuleWithoutSuggestions},
 	} {
 		r.RemoveRule(swap.loud.Name)
 		r.AddRule(swap.quiet.Name, swap.quiet.RuleFunc)

@@ -356,12 +356,26 @@ func TestIntrospection(t *testing.T) {
 		}
 	})
 
-	t.Run("off: no suggestions for a misspelled field", func(t *testing.T) {
+	t.Run("off: no SDL either", func(t *testing.T) {
+		s := mustOpenServerWith(t, true, graph.Options{Token: testToken, NoIntrospection: true})
+		res, err := http.Get(s.URL + "/schema.graphql")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET /schema.graphql with introspection off: %d, want 404", res.StatusCode)
+		}
+	})
+
+	t.Run("off: no suggestions for a misspelled name", func(t *testing.T) {
 		s := mustOpenServerWith(t, true, graph.Options{Token: testToken, NoIntrospection: true})
 		for _, q := range []string{
 			`{ topics { totalCountt } }`,
 			`{ topicz { totalCount } }`,
 			`{ sessions { nodes { titel } } }`,
+			`{ platforms { nodes { ...P } } } fragment P on Platfrm { name }`,
+			`query($f: SessionFiltr) { sessions(filter: $f) { totalCount } }`,
 		} {
 			r := s.Do(t, "", q, nil)
 			if len(r.Errors) == 0 {
