@@ -3,6 +3,7 @@ package graph_test
 import (
 	"bytes"
 	"compress/gzip"
+	"diplomacy-timeline/graph"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -227,5 +228,44 @@ func TestCompression(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Error("event stream: nothing within 5 s")
+	}
+}
+
+// TestRefusalStatuses: a refusal before execution — a limit, like a parse or validation
+// error — is HTTP 400 under application/graphql-response+json and 422 under
+// application/json; an executed operation's error is 200.
+func TestRefusalStatuses(t *testing.T) {
+	s := mustOpenServerWith(t, false, graph.Options{Limits: graph.Limits{MaxDepth: 2, MaxAliases: 1, MaxRootFields: 2, MaxFields: 5, MaxComplexity: 50}})
+	cases := []struct{ name, query, code string }{
+		{"parse", `{ platform(slug: `, "GRAPHQL_PARSE_FAILED"},
+		{"validation", `{ nope }`, "GRAPHQL_VALIDATION_FAILED"},
+		{"depth", `{ sessions { nodes { platform { name } } } }`, "DEPTH_LIMIT_EXCEEDED"},
+		{"aliases", `{ a: topics { totalCount } b: topics { totalCount } }`, "ALIAS_LIMIT_EXCEEDED"},
+		{"root fields", `{ topics { totalCount } platforms { totalCount } countries { totalCount } }`, "ROOT_FIELD_LIMIT_EXCEEDED"},
+		{"fields", `{ platform(slug: "c5-plus-1") { id name fullName kind founded website } }`, "FIELD_LIMIT_EXCEEDED"},
+		{"complexity", `{ countries(first: 100) { nodes { code } } }`, "COMPLEXITY_LIMIT_EXCEEDED"},
+		{"executed", `{ node(id: "nope") { id } }`, "BAD_USER_INPUT"},
+	}
+	for _, c := range cases {
+		for _, accept := range []string{"application/graphql-response+json", "application/json"} {
+			body, _ := json.Marshal(map[string]any{"query": c.query})
+			req, _ := http.NewRequest(http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Accept", accept)
+			res, err := s.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out Response
+			_ = json.NewDecoder(res.Body).Decode(&out)
+			res.Body.Close()
+			want := map[string]int{"application/graphql-response+json": http.StatusBadRequest, "application/json": http.StatusUnprocessableEntity}[accept]
+			if c.name == "executed" {
+				want = http.StatusOK
+			}
+			if codes := out.Codes(); res.StatusCode != want || len(codes) == 0 || codes[0] != c.code {
+				t.Errorf("%s, Accept %s: status %d, codes %v; want %d and %s", c.name, accept, res.StatusCode, codes, want, c.code)
+			}
+		}
 	}
 }

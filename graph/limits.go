@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/validator/core"
@@ -99,6 +100,16 @@ const (
 
 	CodeIntrospectionDisabled = "INTROSPECTION_DISABLED"
 )
+
+// The limits refuse a request before it runs, as validation does, so they are protocol
+// errors to gqlgen's transports: HTTP 400 with application/graphql-response+json (422 with
+// application/json), like a validation error, not 200.
+func init() {
+	for _, code := range []string{CodeDepthLimit, CodeAliasLimit, CodeRootFieldLimit, CodeFieldLimit,
+		CodeComplexityLimit, CodeIntrospectionDisabled} {
+		errcode.RegisterErrorType(code, errcode.KindProtocol)
+	}
+}
 
 // shapeLimit is a gqlgen extension that refuses, before execution, an operation nested
 // too deeply, with too many aliases or root fields, or too many fields once its fragments
