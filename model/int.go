@@ -1,7 +1,10 @@
 package model
 
 import (
+	"encoding/json"
+	"errors"
 	"math"
+	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
 )
@@ -10,11 +13,42 @@ import (
 func MarshalInt(i int) graphql.Marshaler { return graphql.MarshalInt(i) }
 
 // UnmarshalInt reads a GraphQL Int, which the specification bounds to 32 bits: a larger
-// value is an error, not a silent wrap-around.
+// value is an error, not a silent wrap-around. As the specification asks, only an integer
+// is an Int: not a string of digits, not a fraction.
 func UnmarshalInt(v any) (int, error) {
-	n, err := graphql.UnmarshalInt64(v)
-	if err != nil {
-		return 0, Errorf(EINVALID, "not an Int: %s", truncate(err.Error(), 80))
+	var n int64
+	switch x := v.(type) {
+	case int:
+		n = int64(x)
+	case int32:
+		n = int64(x)
+	case int64:
+		n = x
+	case json.Number:
+		i, err := strconv.ParseInt(string(x), 10, 64)
+		if err == nil {
+			n = i
+			break
+		}
+		f, ferr := x.Float64()
+		switch {
+		case ferr == nil && f == math.Trunc(f) && math.Abs(f) <= math.MaxInt32:
+			n = int64(f) // 12.0, 1e2
+		case ferr == nil && f == math.Trunc(f) || errors.Is(ferr, strconv.ErrRange):
+			return 0, Errorf(EINVALID, "%s is outside the 32-bit range of Int", truncate(string(x), 40))
+		default:
+			return 0, Errorf(EINVALID, "%s is not an Int: an Int is a whole number", truncate(string(x), 40))
+		}
+	case float64:
+		if x != math.Trunc(x) {
+			return 0, Errorf(EINVALID, "%v is not an Int: an Int is a whole number", x)
+		}
+		if math.Abs(x) > math.MaxInt32 {
+			return 0, Errorf(EINVALID, "%v is outside the 32-bit range of Int", x)
+		}
+		n = int64(x)
+	default:
+		return 0, Errorf(EINVALID, "an Int must be a whole number, got %s", jsonKind(v))
 	}
 	if n < math.MinInt32 || n > math.MaxInt32 {
 		return 0, Errorf(EINVALID, "%d is outside the 32-bit range of Int", n)
