@@ -522,6 +522,31 @@ func existing[T any](im *importer, table, slug string) (*T, bool, error) {
 	return &row, true, nil
 }
 
+// saveChanged writes the record x with save, unless it existed and the file changes none
+// of its columns (before is it as read): importing a file again then leaves its update
+// times, and so a calendar's DTSTAMP and LAST-MODIFIED, as they were.
+func saveChanged[T any](im *importer, existed bool, before T, x *T, save func(context.Context, *gorm.DB, *T) error) error {
+	if existed && sameColumns(before, *x) {
+		return nil
+	}
+	return save(im.ctx, im.tx, x)
+}
+
+// sameColumns reports whether two rows hold the same values but for their timestamps (an
+// empty list, such as no other names, being the same as none).
+func sameColumns[T any](a, b T) bool {
+	for _, v := range []reflect.Value{reflect.ValueOf(&a).Elem(), reflect.ValueOf(&b).Elem()} {
+		for i := range v.NumField() {
+			f := v.Field(i)
+			name := v.Type().Field(i).Name
+			if f.CanSet() && (name == "CreatedAt" || name == "UpdatedAt" || f.Kind() == reflect.Slice && f.Len() == 0) {
+				f.Set(reflect.Zero(f.Type()))
+			}
+		}
+	}
+	return reflect.DeepEqual(a, b)
+}
+
 func (im *importer) touch(subjects ...subject) {
 	for _, s := range subjects {
 		if !im.touchedSet[s] {

@@ -34,8 +34,9 @@ func (im *importer) topic(r rec, in *model.DatasetTopic) error {
 	if err != nil {
 		return err
 	}
+	before := *x
 	x.Slug, x.Name, x.Description = in.Slug, in.Name, in.Description
-	if err := saveTopic(im.ctx, im.tx, x); err != nil {
+	if err := saveChanged(im, existed, before, x, saveTopic); err != nil {
 		return r.wrap("", err)
 	}
 	im.ids["topics"][x.Slug] = x.ID
@@ -65,8 +66,9 @@ func (im *importer) source(r rec, in *model.DatasetSource) error {
 		}
 		existed = true
 	}
+	before := *x
 	x.Title, x.Publisher, x.URL, x.PublishedOn, x.Language, x.Excerpt = in.Title, in.Publisher, in.URL, published, in.Language, in.Excerpt
-	if err := saveSource(im.ctx, im.tx, x); err != nil {
+	if err := saveChanged(im, existed, before, x, saveSource); err != nil {
 		return r.wrap("", err)
 	}
 	im.sources[in.Key] = x.ID
@@ -98,6 +100,7 @@ func (im *importer) platform(r rec, in *model.DatasetPlatform) error {
 	if err != nil {
 		return err
 	}
+	before := *x
 	x.Slug, x.Name, x.FullName, x.Description, x.Kind, x.Website = in.Slug, in.Name, in.FullName, in.Description, in.Kind, in.Website
 	if x.Founded, err = im.date(r, "founded", in.Founded); err != nil {
 		return err
@@ -105,7 +108,7 @@ func (im *importer) platform(r rec, in *model.DatasetPlatform) error {
 	if x.Dissolved, err = im.date(r, "dissolved", in.Dissolved); err != nil {
 		return err
 	}
-	if err := savePlatform(im.ctx, im.tx, x); err != nil {
+	if err := saveChanged(im, existed, before, x, savePlatform); err != nil {
 		return r.wrap("", err)
 	}
 	im.ids["platforms"][x.Slug] = x.ID
@@ -151,11 +154,12 @@ func (im *importer) official(r rec, in *model.DatasetOfficial) error {
 	if err != nil {
 		return err
 	}
+	before := *x
 	x.Slug, x.Name, x.OtherNames = in.Slug, in.Name, in.OtherNames
 	if x.CountryCode, err = im.code(r, "country", in.Country); err != nil {
 		return err
 	}
-	if err := saveOfficial(im.ctx, im.tx, x); err != nil {
+	if err := saveChanged(im, existed, before, x, saveOfficial); err != nil {
 		return r.wrap("", err)
 	}
 	im.ids["officials"][x.Slug] = x.ID
@@ -217,6 +221,7 @@ func (im *importer) session(r rec, in *model.DatasetSession) error {
 	if err != nil {
 		return err
 	}
+	before := *x
 	x.Slug, x.Title, x.Kind, x.Summary = in.Slug, in.Title, in.Kind, in.Summary
 	if x.PlatformID, err = im.ref(r, "platform", "platforms", "platform", in.Platform); err != nil {
 		return err
@@ -246,7 +251,7 @@ func (im *importer) session(r rec, in *model.DatasetSession) error {
 	if x.HostCountryCode, err = im.code(r, "hostCountry", in.HostCountry); err != nil {
 		return err
 	}
-	if err := saveSession(im.ctx, im.tx, x); err != nil {
+	if err := saveChanged(im, existed, before, x, saveSession); err != nil {
 		return r.wrap("", err)
 	}
 	im.ids["sessions"][x.Slug] = x.ID
@@ -347,6 +352,7 @@ func (im *importer) initiative(r rec, in *model.DatasetInitiative) error {
 	if err != nil {
 		return err
 	}
+	before := *x
 	x.Slug, x.Title, x.Description = in.Slug, in.Title, in.Description
 	if x.ProposedOn, err = im.date(r, "proposedOn", in.ProposedOn); err != nil {
 		return err
@@ -394,7 +400,7 @@ func (im *importer) initiative(r rec, in *model.DatasetInitiative) error {
 		}
 		x.Status = latest.Status
 	}
-	if err := saveInitiative(im.ctx, im.tx, x); err != nil {
+	if err := saveChanged(im, existed, before, x, saveInitiative); err != nil {
 		return r.wrap("", err)
 	}
 	im.ids["initiatives"][x.Slug] = x.ID
@@ -477,11 +483,12 @@ func (im *importer) statement(r rec, in *model.DatasetStatement) error {
 		}
 		existed = true
 	}
+	before := *x
 	x.OfficialID, x.Date, x.Text = *official, date, in.Text
 	if x.SessionID, err = im.ref(r, "session", "sessions", "session", in.Session); err != nil {
 		return err
 	}
-	if err := saveStatement(im.ctx, im.tx, x); err != nil {
+	if err := saveChanged(im, existed, before, x, saveStatement); err != nil {
 		return r.wrap("", err)
 	}
 	if err := im.citations(r, model.TypeStatement, x.ID, existed, in.Sources); err != nil {

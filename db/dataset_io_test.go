@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"reflect"
@@ -245,7 +246,25 @@ func TestDatasetImportTwice(t *testing.T) {
 	s := openEmpty(t)
 	mustImport(t, s, data)
 	before := derived(t, s, "Astana", "Kazinform")
+	stamps := func() string {
+		t.Helper()
+		ctx := context.Background()
+		x, err1 := s.Session(ctx, "c5-plus-1-special-session-on-afghanistan-2023")
+		p, err2 := s.Platform(ctx, "c5-plus-1")
+		o, err3 := s.Official(ctx, "thomas-west")
+		i, err4 := s.Initiative(ctx, "un-regional-centre-sustainable-development-almaty")
+		if err := errors.Join(err1, err2, err3, err4); err != nil || x == nil || p == nil || o == nil || i == nil {
+			t.Fatalf("read records: %v", err)
+		}
+		return fmt.Sprint(x.UpdatedAt.UnixNano(), p.UpdatedAt.UnixNano(), o.UpdatedAt.UnixNano(), i.UpdatedAt.UnixNano())
+	}
+	stampsBefore := stamps()
 	stats := mustImport(t, s, data)
+	// Nothing in the file differs, so nothing is rewritten: update times (a calendar's
+	// DTSTAMP and LAST-MODIFIED) stay.
+	if got := stamps(); got != stampsBefore {
+		t.Errorf("update times after importing the same file again: %s, were %s", got, stampsBefore)
+	}
 	want := db.ImportStats{Topics: db.ImportCount{Updated: 7}, Sources: db.ImportCount{Updated: 1}, Platforms: db.ImportCount{Updated: 1},
 		Officials: db.ImportCount{Updated: 4}, Sessions: db.ImportCount{Updated: 2}, Initiatives: db.ImportCount{Updated: 1},
 		Statements: db.ImportCount{Updated: 3}, Derived: 12}
