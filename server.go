@@ -35,6 +35,7 @@ type config struct {
 	noIntrospection bool
 	dbMaxConns      int
 	corsOrigins     []string
+	publicURL       string
 }
 
 func parseConfig(args []string) (config, error) {
@@ -60,9 +61,17 @@ func parseConfig(args []string) (config, error) {
 	fs.BoolVar(&c.limits.TrustProxy, "trust-proxy", envBool("TRUST_PROXY", false), "take the client IP from X-Forwarded-For, set by a reverse proxy in front (env TRUST_PROXY)")
 	fs.BoolVar(&c.noIntrospection, "no-introspection", envBool("NO_INTROSPECTION", false), "turn schema introspection and \"did you mean\" suggestions off (env NO_INTROSPECTION)")
 	fs.IntVar(&c.dbMaxConns, "db-max-conns", envInt("DB_MAX_CONNS", 0), "database connection pool size: SQLite readers (default 8) or PostgreSQL connections (default 20) (env DB_MAX_CONNS)")
+	fs.StringVar(&c.publicURL, "public-url", os.Getenv("PUBLIC_URL"), "the server's address as its users reach it (https://timeline.example), for links in exports; by default the request's own (env PUBLIC_URL)")
 	origins := fs.String("cors-origins", os.Getenv("CORS_ORIGINS"), "comma-separated browser origins allowed to call /graphql; none by default (env CORS_ORIGINS)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	if c.publicURL != "" {
+		u, err := url.Parse(c.publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return c, fmt.Errorf("--public-url %q: want an absolute http(s) URL such as https://timeline.example", c.publicURL)
+		}
+		c.publicURL = strings.TrimRight(u.String(), "/")
 	}
 	for _, o := range strings.Split(*origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -153,7 +162,7 @@ func run(cfg config, log *slog.Logger) error {
 	srv := &http.Server{
 		Addr: cfg.addr,
 		Handler: graph.NewHandler(store, graph.Options{Token: cfg.token, Logger: log, Limits: cfg.limits,
-			NoIntrospection: cfg.noIntrospection, CORSOrigins: cfg.corsOrigins}),
+			NoIntrospection: cfg.noIntrospection, CORSOrigins: cfg.corsOrigins, PublicURL: cfg.publicURL}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      cfg.limits.Timeout + 5*time.Second,

@@ -23,6 +23,14 @@ func TestParseConfig(t *testing.T) {
 	if _, err := parseConfig([]string{"--nope"}); err == nil {
 		t.Fatal("an unknown flag must be an error")
 	}
+	if c, err := parseConfig([]string{"--public-url", "https://timeline.example/dt/"}); err != nil || c.publicURL != "https://timeline.example/dt" {
+		t.Fatalf("--public-url https://timeline.example/dt/: %q, %v", c.publicURL, err)
+	}
+	for _, bad := range []string{"timeline.example", "ftp://timeline.example", "https://", "https://a.example/?x=1", "https://a.example/#top"} {
+		if _, err := parseConfig([]string{"--public-url", bad}); err == nil {
+			t.Errorf("--public-url %q: no error", bad)
+		}
+	}
 }
 
 func TestRedact(t *testing.T) {

@@ -103,7 +103,7 @@ var exportKnownParams = []string{"from", "to", "kinds", "platforms", "countries"
 // registerExports adds the /export/ endpoints to mux: each rate-limited per client (with a
 // budget of its own, of the same size as /graphql's), with the request deadline, at most
 // exportConcurrency built at once, and, when origins are configured, CORS for GET.
-func registerExports(mux *http.ServeMux, store *db.Store, log *slog.Logger, limits Limits, corsOrigins []string) {
+func registerExports(mux *http.ServeMux, store *db.Store, log *slog.Logger, limits Limits, corsOrigins []string, publicURL string) {
 	budget := newClients(limits.Rate, limits.Burst)
 	slots := make(chan struct{}, exportConcurrency)
 	wrap := func(h http.Handler) http.Handler {
@@ -119,7 +119,7 @@ func registerExports(mux *http.ServeMux, store *db.Store, log *slog.Logger, limi
 	}
 	for _, f := range exportFormats {
 		path := "/export/" + f.name
-		mux.Handle(path, instrument(path, wrap(exportHandler(store, log, limits, slots, f))))
+		mux.Handle(path, instrument(path, wrap(exportHandler(store, log, limits, publicURL, slots, f))))
 	}
 	mux.Handle("/export/", instrument("/export/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		names := make([]string, len(exportFormats))
@@ -131,7 +131,7 @@ func registerExports(mux *http.ServeMux, store *db.Store, log *slog.Logger, limi
 }
 
 // exportHandler serves one format.
-func exportHandler(store *db.Store, log *slog.Logger, limits Limits, slots chan struct{}, f *exportFormat) http.Handler {
+func exportHandler(store *db.Store, log *slog.Logger, limits Limits, publicURL string, slots chan struct{}, f *exportFormat) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -159,7 +159,7 @@ func exportHandler(store *db.Store, log *slog.Logger, limits Limits, slots chan 
 		data, err := collectExport(ctx, store, params, f.needs)
 		var body []byte
 		if err == nil {
-			body, err = f.render(data, &exportRequest{params: params, base: requestBase(r, limits.TrustProxy)})
+			body, err = f.render(data, &exportRequest{params: params, base: requestBase(r, limits.TrustProxy, publicURL)})
 		}
 		if err != nil {
 			writeExportError(ctx, w, log, f, err)
@@ -360,9 +360,13 @@ func sessionKindsOnly(kinds []model.TimelineEntryKind) []model.TimelineEntryKind
 	return []model.TimelineEntryKind{}
 }
 
-// requestBase returns the scheme and host the client used, for links back to the server:
-// https when the connection is TLS or, behind a trusted proxy, when it says so.
-func requestBase(r *http.Request, trustProxy bool) string {
+// requestBase returns the address for links back to the server: the configured public
+// URL or else the scheme and host the client used — https when the connection is TLS or,
+// behind a trusted proxy, when it says so.
+func requestBase(r *http.Request, trustProxy bool, publicURL string) string {
+	if publicURL != "" {
+		return publicURL
+	}
 	scheme, host := "http", r.Host
 	if r.TLS != nil {
 		scheme = "https"

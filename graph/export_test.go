@@ -1722,3 +1722,41 @@ func FuzzExportQuery(f *testing.F) {
 		}
 	})
 }
+
+// TestExportPublicURL: links in exports point at the configured public URL, whatever Host
+// a request claims; without one they follow the request.
+func TestExportPublicURL(t *testing.T) {
+	calendarURLs := func(s *Server, host string) []string {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, s.URL+"/export/calendar.ics", nil)
+		req.Host = host
+		res, err := s.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		var urls []string
+		for _, line := range strings.Split(string(body), "\r\n") {
+			if u, ok := strings.CutPrefix(line, "URL:"); ok {
+				urls = append(urls, u)
+			}
+		}
+		if len(urls) == 0 {
+			t.Fatalf("no URL in the calendar: %.300s", body)
+		}
+		return urls
+	}
+	public := exOpenWith(t, false, graph.Options{Logger: quietLogger, PublicURL: "https://timeline.example/dt"})
+	for _, u := range calendarURLs(public, "evil.example") {
+		if !strings.HasPrefix(u, "https://timeline.example/dt/?selected=") {
+			t.Errorf("with a public URL, the calendar links to %s", u)
+		}
+	}
+	plain := exOpenWith(t, false, graph.Options{Logger: quietLogger})
+	for _, u := range calendarURLs(plain, "dash.example:8080") {
+		if !strings.HasPrefix(u, "http://dash.example:8080/?selected=") {
+			t.Errorf("without a public URL, the calendar links to %s", u)
+		}
+	}
+}

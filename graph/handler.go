@@ -39,6 +39,9 @@ type Options struct {
 	NoIntrospection bool
 	// CORSOrigins lists the browser origins allowed to call /graphql; none when empty.
 	CORSOrigins []string
+	// PublicURL is the server's address as its users reach it (https://timeline.example),
+	// for the links exports carry; when empty, each request's own scheme and host.
+	PublicURL string
 }
 
 // NewGraphQL returns the GraphQL handler alone (no loaders or auth middleware), with
@@ -134,7 +137,7 @@ func NewHandler(store *db.Store, opts Options) http.Handler {
 	mux.Handle("GET /assets/", instrument("/assets/", dashboard))
 	// Pages without an icon of their own (GraphiQL) get the dashboard's.
 	mux.Handle("GET /favicon.ico", http.RedirectHandler("/assets/icon.svg", http.StatusMovedPermanently))
-	registerExports(mux, store, log, limits, opts.CORSOrigins)
+	registerExports(mux, store, log, limits, opts.CORSOrigins, opts.PublicURL)
 	return logRequests(log, securityHeaders(compress(mux)))
 }
 
