@@ -49,6 +49,7 @@ func parseConfig(args []string) (config, error) {
 	fs.IntVar(&c.limits.MaxComplexity, "max-complexity", envInt("MAX_COMPLEXITY", d.MaxComplexity), "query cost budget: a connection costs its page size times its selection (env MAX_COMPLEXITY)")
 	fs.IntVar(&c.limits.MaxAliases, "max-aliases", envInt("MAX_ALIASES", d.MaxAliases), "aliased fields per operation (env MAX_ALIASES)")
 	fs.IntVar(&c.limits.MaxRootFields, "max-root-fields", envInt("MAX_ROOT_FIELDS", d.MaxRootFields), "top-level fields per operation (env MAX_ROOT_FIELDS)")
+	fs.IntVar(&c.limits.MaxStreams, "max-streams", envInt("MAX_STREAMS", d.MaxStreams), "websockets and event streams a client IP may hold open at once (env MAX_STREAMS)")
 	fs.IntVar(&c.limits.MaxSubscriptions, "max-subscriptions", envInt("MAX_SUBSCRIPTIONS", d.MaxSubscriptions), "subscriptions open at once on one websocket (env MAX_SUBSCRIPTIONS)")
 	fs.IntVar(&c.limits.MaxFields, "max-fields", envInt("MAX_FIELDS", d.MaxFields), "fields per operation, fragments expanded wherever spread (env MAX_FIELDS)")
 	fs.IntVar(&c.limits.MaxTokens, "max-tokens", envInt("MAX_TOKENS", d.MaxTokens), "lexer tokens per document (env MAX_TOKENS)")

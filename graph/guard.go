@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -41,6 +42,7 @@ func writeHTTPError(w http.ResponseWriter, status int, code, message string) {
 // cross-site request — a form or text/plain — can never reach a mutation: CSRF), the body
 // size, and that GET carries no mutation. It also sets the request's deadline.
 func guardGraphQL(l Limits, next http.Handler) http.Handler {
+	open := &streams{max: l.MaxStreams, n: map[string]int{}}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodPost:
@@ -97,7 +99,15 @@ func guardGraphQL(l Limits, next http.Handler) http.Handler {
 			// A websocket, or a subscription over Server-Sent Events, lives as long as its
 			// client: no request deadline (each query on a websocket gets its own, in
 			// limitSockets), and the server's read and write timeouts lifted for this
-			// connection.
+			// connection. A client holds a bounded number of them open.
+			client, _ := r.Context().Value(clientKey{}).(string)
+			if !open.acquire(client) {
+				w.Header().Set("Retry-After", "10")
+				writeHTTPError(w, http.StatusTooManyRequests, CodeRateLimited,
+					fmt.Sprintf("this client has %d websockets and event streams open, the most it may; close one first", open.max))
+				return
+			}
+			defer open.release(client)
 			rc := http.NewResponseController(w)
 			_ = rc.SetReadDeadline(time.Time{})
 			_ = rc.SetWriteDeadline(time.Time{})
@@ -153,6 +163,31 @@ func isStream(r *http.Request) bool {
 		req.Query, req.OperationName = r.URL.Query().Get("query"), r.URL.Query().Get("operationName")
 	}
 	return hasOperation(req.Query, req.OperationName, ast.Subscription)
+}
+
+// streams counts the websockets and event streams each client has open.
+type streams struct {
+	max int
+	mu  sync.Mutex
+	n   map[string]int
+}
+
+func (s *streams) acquire(client string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.n[client] >= s.max {
+		return false
+	}
+	s.n[client]++
+	return true
+}
+
+func (s *streams) release(client string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.n[client]--; s.n[client] <= 0 {
+		delete(s.n, client)
+	}
 }
 
 // streamKey marks the context of a request that streams (isStream).

@@ -23,6 +23,7 @@ type Limits struct {
 	MaxRootFields    int           // top-level fields in one operation
 	MaxFields        int           // fields in one operation, fragments expanded wherever spread
 	MaxSubscriptions int           // subscriptions open at once on one websocket
+	MaxStreams       int           // websockets and event streams open at once per client
 	MaxTokens        int           // lexer tokens in one document
 	MaxBodyBytes     int64         // request body size
 	Timeout          time.Duration // deadline of one request, down to the database
@@ -45,6 +46,7 @@ func DefaultLimits() Limits {
 		MaxRootFields:    20,
 		MaxFields:        5000,
 		MaxSubscriptions: 20,
+		MaxStreams:       20,
 		MaxTokens:        15000,
 		MaxBodyBytes:     1 << 20,
 		Timeout:          10 * time.Second,
@@ -75,6 +77,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxSubscriptions <= 0 {
 		l.MaxSubscriptions = d.MaxSubscriptions
+	}
+	if l.MaxStreams <= 0 {
+		l.MaxStreams = d.MaxStreams
 	}
 	if l.MaxTokens <= 0 {
 		l.MaxTokens = d.MaxTokens

@@ -384,3 +384,50 @@ func TestStreamsAndDeadlines(t *testing.T) {
 		}
 	})
 }
+
+// TestStreamsPerClient: a client holds a bounded number of websockets and event streams
+// open; closing one makes room.
+func TestStreamsPerClient(t *testing.T) {
+	s := mustOpenServerWith(t, false, graph.Options{Limits: graph.Limits{MaxStreams: 2}})
+	sse := func(ctx context.Context) *http.Response {
+		t.Helper()
+		body, _ := json.Marshal(map[string]any{"query": `subscription { timelineEntryAdded { id } }`})
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "text/event-stream")
+		res, err := s.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	wsConn(t, s.URL) // one websocket
+	first, closeFirst := context.WithCancel(context.Background())
+	defer closeFirst()
+	if res := sse(first); res.StatusCode != http.StatusOK {
+		t.Fatalf("the second stream: %d", res.StatusCode)
+	}
+	third := sse(context.Background())
+	third.Body.Close()
+	if third.StatusCode != http.StatusTooManyRequests || third.Header.Get("Retry-After") == "" {
+		t.Fatalf("the third stream: %d, want 429 with Retry-After", third.StatusCode)
+	}
+	_, _, err := websocket.Dial(context.Background(), "ws"+strings.TrimPrefix(s.URL, "http")+"/graphql",
+		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err == nil {
+		t.Fatal("a third stream as a websocket was accepted")
+	}
+	closeFirst()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		res := sse(context.Background())
+		res.Body.Close()
+		if res.StatusCode == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after closing a stream, a new one: %d", res.StatusCode)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
