@@ -60,29 +60,14 @@ func DefaultLimits() Limits {
 // withDefaults fills the zero shape limits with their defaults.
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits()
-	if l.MaxDepth <= 0 {
-		l.MaxDepth = d.MaxDepth
-	}
-	if l.MaxComplexity <= 0 {
-		l.MaxComplexity = d.MaxComplexity
-	}
-	if l.MaxAliases <= 0 {
-		l.MaxAliases = d.MaxAliases
-	}
-	if l.MaxRootFields <= 0 {
-		l.MaxRootFields = d.MaxRootFields
-	}
-	if l.MaxFields <= 0 {
-		l.MaxFields = d.MaxFields
-	}
-	if l.MaxSubscriptions <= 0 {
-		l.MaxSubscriptions = d.MaxSubscriptions
-	}
-	if l.MaxStreams <= 0 {
-		l.MaxStreams = d.MaxStreams
-	}
-	if l.MaxTokens <= 0 {
-		l.MaxTokens = d.MaxTokens
+	for _, f := range []struct{ v, def *int }{
+		{&l.MaxDepth, &d.MaxDepth}, {&l.MaxComplexity, &d.MaxComplexity}, {&l.MaxAliases, &d.MaxAliases},
+		{&l.MaxRootFields, &d.MaxRootFields}, {&l.MaxFields, &d.MaxFields}, {&l.MaxSubscriptions, &d.MaxSubscriptions},
+		{&l.MaxStreams, &d.MaxStreams}, {&l.MaxTokens, &d.MaxTokens},
+	} {
+		if *f.v <= 0 {
+			*f.v = *f.def
+		}
 	}
 	if l.MaxBodyBytes <= 0 {
 		l.MaxBodyBytes = d.MaxBodyBytes

@@ -27,42 +27,12 @@ const subQuery = `subscription($f: TimelineFilter) { timelineEntryAdded(filter: 
 // for the next entry's title (or "" on timeout).
 func wsSubscribe(t *testing.T, baseURL string, filter map[string]any) func(time.Duration) (string, string) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(baseURL, "http")+"/graphql",
-		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	t.Cleanup(func() { conn.Close(websocket.StatusNormalClosure, "") })
-	if err := wsjson.Write(ctx, conn, map[string]any{"type": "connection_init"}); err != nil {
-		t.Fatal(err)
-	}
-	var ack map[string]any
-	if err := wsjson.Read(ctx, conn, &ack); err != nil || ack["type"] != "connection_ack" {
-		t.Fatalf("connection_ack: %v %v", ack, err)
-	}
+	send, msgs := wsConn(t, baseURL)
 	vars := map[string]any{}
 	if filter != nil {
 		vars["f"] = filter
 	}
-	if err := wsjson.Write(ctx, conn, map[string]any{"id": "1", "type": "subscribe",
-		"payload": map[string]any{"query": subQuery, "variables": vars}}); err != nil {
-		t.Fatal(err)
-	}
-	msgs := make(chan map[string]any, 16)
-	go func() {
-		for {
-			var m map[string]any
-			if err := wsjson.Read(ctx, conn, &m); err != nil {
-				close(msgs)
-				return
-			}
-			if m["type"] != "ping" && m["type"] != "pong" {
-				msgs <- m
-			}
-		}
-	}()
+	send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": subQuery, "variables": vars}})
 	// Give the server a moment to register the subscription before the test writes.
 	time.Sleep(150 * time.Millisecond)
 	return func(wait time.Duration) (kind, title string) {
