@@ -38,7 +38,7 @@ func (s *Store) Countries(ctx context.Context, f *model.CountryFilter, order *mo
 	if order != nil {
 		key.desc = order.Direction == model.SortOrderDesc
 		if order.Field == model.CountryOrderFieldName {
-			key.expr, key.value = "countries.name", func(c *model.Country) any { return c.Name }
+			key.expr, key.value = s.sortable("countries.name"), func(c *model.Country) any { return c.Name }
 		}
 	}
 	return paginate(ctx, s.gdb, "countries.code", func(c *model.Country) any { return c.Code }, p, key, func(q *gorm.DB) *gorm.DB {

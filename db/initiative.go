@@ -58,7 +58,7 @@ func (s *Store) Initiatives(ctx context.Context, f *model.InitiativeFilter, orde
 	if err != nil {
 		return nil, err
 	}
-	key := sortKey[model.Initiative]{expr: "initiatives.title", value: func(x *model.Initiative) any { return x.Title }}
+	key := sortKey[model.Initiative]{expr: s.sortable("initiatives.title"), value: func(x *model.Initiative) any { return x.Title }}
 	if order != nil {
 		key.desc = order.Direction == model.SortOrderDesc
 		switch order.Field {

@@ -293,6 +293,15 @@ var migrations = []migration{{common: `CREATE TABLE countries (
 	CREATE INDEX timeline_spanning ON timeline_entries (date_key, id, last_key) WHERE last_key > date_key;
 	CREATE INDEX timeline_long_by_date ON timeline_entries (date_key, id, last_key) WHERE last_key - date_key > 9999;
 	CREATE INDEX sessions_children ON sessions (parent_id, start_date, id) WHERE parent_id IS NOT NULL`},
+	// Names and titles sort byte by byte on PostgreSQL as on SQLite, whatever the
+	// database's collation (Store.sortable); these indexes serve that order.
+	{postgres: `CREATE INDEX countries_name_c ON countries (name COLLATE "C", code);
+	CREATE INDEX platforms_name_c ON platforms (name COLLATE "C", id);
+	CREATE INDEX topics_name_c ON topics (name COLLATE "C", id);
+	CREATE INDEX officials_name_c ON officials (name COLLATE "C", id);
+	CREATE INDEX sessions_title_c ON sessions (title COLLATE "C", id);
+	CREATE INDEX initiatives_title_c ON initiatives (title COLLATE "C", id);
+	CREATE INDEX sources_title_c ON sources (title COLLATE "C", id)`},
 }
 
 // migration is one step of the schema: SQL for every dialect, then the dialect's own,

@@ -35,7 +35,7 @@ func (s *Store) Officials(ctx context.Context, f *model.OfficialFilter, order *m
 	if err != nil {
 		return nil, err
 	}
-	key := sortKey[model.Official]{expr: "officials.name", value: func(x *model.Official) any { return x.Name }}
+	key := sortKey[model.Official]{expr: s.sortable("officials.name"), value: func(x *model.Official) any { return x.Name }}
 	if order != nil {
 		key.desc = order.Direction == model.SortOrderDesc
 		if order.Field == model.OfficialOrderFieldSlug {

@@ -35,7 +35,7 @@ func (s *Store) Platforms(ctx context.Context, f *model.PlatformFilter, order *m
 	if err != nil {
 		return nil, err
 	}
-	key := sortKey[model.Platform]{expr: "platforms.name", value: func(p *model.Platform) any { return p.Name }}
+	key := sortKey[model.Platform]{expr: s.sortable("platforms.name"), value: func(p *model.Platform) any { return p.Name }}
 	if order != nil {
 		key.desc = order.Direction == model.SortOrderDesc
 		switch order.Field {

@@ -69,7 +69,7 @@ func (s *Store) Sessions(ctx context.Context, scope SessionScope, f *model.Sessi
 		key.desc = order.Direction == model.SortOrderDesc
 		switch order.Field {
 		case model.SessionOrderFieldTitle:
-			key.expr, key.value = "sessions.title", func(x *model.Session) any { return x.Title }
+			key.expr, key.value = s.sortable("sessions.title"), func(x *model.Session) any { return x.Title }
 		case model.SessionOrderFieldSlug:
 			key.expr, key.value = "sessions.slug", func(x *model.Session) any { return x.Slug }
 		}

@@ -24,7 +24,7 @@ func (s *Store) Sources(ctx context.Context, f *model.SourceFilter, order *model
 	if order != nil {
 		key.desc = order.Direction == model.SortOrderDesc
 		if order.Field == model.SourceOrderFieldTitle {
-			key.expr, key.value = "sources.title", func(x *model.Source) any { return x.Title }
+			key.expr, key.value = s.sortable("sources.title"), func(x *model.Source) any { return x.Title }
 		}
 	}
 	return paginate(ctx, s.gdb, "sources.id", func(x *model.Source) any { return x.ID }, p, key, func(q *gorm.DB) *gorm.DB {

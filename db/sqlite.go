@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/binary"
 	"math"
+	"strings"
 	"sync"
 
 	"github.com/mattn/go-sqlite3"
@@ -19,7 +20,13 @@ func registerSQLite() {
 	registerDriver.Do(func() {
 		sql.Register(sqliteDriver, &sqlite3.SQLiteDriver{
 			ConnectHook: func(conn *sqlite3.SQLiteConn) error {
-				return conn.RegisterFunc("diplomacy_rank", RankFTS, true)
+				if err := conn.RegisterFunc("diplomacy_rank", RankFTS, true); err != nil {
+					return err
+				}
+				// SQLite's own LOWER folds A–Z only; PostgreSQL's folds every letter, so
+				// a name filter finds "Åland" from "åland" on both. No index or view uses
+				// LOWER, so the file stays readable by any SQLite.
+				return conn.RegisterFunc("lower", strings.ToLower, true)
 			},
 		})
 	})
@@ -67,4 +74,15 @@ func RankFTS(info []byte) float64 {
 		}
 	}
 	return score
+}
+
+// sortable returns a text column as the sort key of a list: SQLite compares text byte by
+// byte (BINARY), and PostgreSQL is told to do the same (COLLATE "C", served by the indexes
+// of migration 6) whatever the database's collation, so pages come in the same order on
+// both.
+func (s *Store) sortable(column string) string {
+	if s.dialect == dialectPostgres {
+		return column + ` COLLATE "C"`
+	}
+	return column
 }

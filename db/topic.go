@@ -26,7 +26,7 @@ func (s *Store) Topics(ctx context.Context, f *model.TopicFilter, order *model.T
 	if f == nil {
 		f = &model.TopicFilter{}
 	}
-	key := sortKey[model.Topic]{expr: "topics.name", value: func(x *model.Topic) any { return x.Name }}
+	key := sortKey[model.Topic]{expr: s.sortable("topics.name"), value: func(x *model.Topic) any { return x.Name }}
 	if order != nil {
 		key.desc = order.Direction == model.SortOrderDesc
 		if order.Field == model.TopicOrderFieldSlug {

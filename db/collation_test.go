@@ -1,0 +1,73 @@
+package db_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"diplomacy-timeline/db"
+	"diplomacy-timeline/model"
+)
+
+// TestNamesAcrossBackends: names sort byte by byte and match case-insensitively in every
+// script, the same on SQLite and on PostgreSQL whatever its collation.
+func TestNamesAcrossBackends(t *testing.T) {
+	ctx := context.Background()
+	s := openEmpty(t)
+	for _, name := range []string{"Économie", "aardvark talks", "Zebra talks", "Agriculture", "économie rurale", "Ölgerät"} {
+		slug := map[string]string{"Économie": "economie", "aardvark talks": "aardvark", "Zebra talks": "zebra", "Agriculture": "agriculture",
+			"économie rurale": "economie-rurale", "Ölgerät": "olgerat"}[name]
+		if _, err := s.CreateTopic(ctx, model.TopicInput{Slug: slug, Name: name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names := func(c *db.Conn[model.Topic]) []string {
+		var out []string
+		for _, x := range c.Items {
+			out = append(out, x.Name)
+		}
+		return out
+	}
+	all, err := s.Topics(ctx, nil, &model.TopicOrder{Field: model.TopicOrderFieldName, Direction: model.SortOrderAsc}, db.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Agriculture", "Zebra talks", "aardvark talks", "Économie", "Ölgerät", "économie rurale"}; !slices.Equal(names(all), want) {
+		t.Errorf("topics by name: %q, want byte order %q", names(all), want)
+	}
+	// Paging through the order with a cursor keeps it.
+	two := 2
+	page, err := s.Topics(ctx, nil, &model.TopicOrder{Field: model.TopicOrderFieldName}, db.Page{First: &two, After: &all.Cursors[2]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(page); !slices.Equal(got, []string{"Économie", "Ölgerät"}) {
+		t.Errorf("the page after %q: %q", all.Items[2].Name, got)
+	}
+	for _, c := range []struct {
+		contains string
+		want     []string
+	}{
+		{"ÉCON", []string{"Économie", "économie rurale"}},
+		{"écon", []string{"Économie", "économie rurale"}},
+		{"ölGERÄT", []string{"Ölgerät"}},
+		{"TALKS", []string{"Zebra talks", "aardvark talks"}},
+	} {
+		got, err := s.Topics(ctx, &model.TopicFilter{NameContains: &c.contains}, &model.TopicOrder{Field: model.TopicOrderFieldName}, db.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(names(got), c.want) {
+			t.Errorf("nameContains %q: %q, want %q", c.contains, names(got), c.want)
+		}
+	}
+	for _, contains := range []string{"ÅLAND", "åland"} {
+		got, err := s.Countries(ctx, &model.CountryFilter{NameContains: &contains}, nil, db.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Items) != 1 || got.Items[0].Code != "AX" {
+			t.Errorf("countries nameContains %q: %+v, want Åland Islands", contains, got.Items)
+		}
+	}
+}
