@@ -8,10 +8,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 
 	"diplomacy-timeline/db"
+	"diplomacy-timeline/db/dbtest"
 	"diplomacy-timeline/graph"
 )
 
@@ -39,7 +39,7 @@ func mustOpenServerWith(tb testing.TB, empty bool, opts graph.Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = quietLogger
 	}
-	store, err := db.Open(context.Background(), filepath.Join(tb.TempDir(), "test.db"), db.Options{NoDataset: empty, Logger: quietLogger})
+	store, err := db.Open(context.Background(), dbtest.DSN(tb), db.Options{NoDataset: empty, Logger: quietLogger})
 	if err != nil {
 		tb.Fatalf("open database: %v", err)
 	}
