@@ -145,7 +145,8 @@ func checkBody(body []byte) string {
 	return ""
 }
 
-// isSubscription reports whether a request opens a websocket or an event stream.
+// isStream reports whether a request streams: a websocket, or a subscription over
+// Server-Sent Events.
 func isStream(r *http.Request) bool {
 	if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 		return true
