@@ -453,29 +453,6 @@ func compareOpt(a, b *string) int {
 	return strings.Compare(*a, *b)
 }
 
-type sessionCountry struct {
-	SessionID   int64
-	CountryCode string
-}
-
-type link struct {
-	OwnerID, TargetID int64
-}
-
-// links loads the rows of a link table for a page of owners.
-func (ex *exporter) links(table, ownerCol, targetCol string, owners []int64) (map[int64][]int64, error) {
-	var rows []link
-	err := ex.tx.Table(table).Select(ownerCol+" AS owner_id, "+targetCol+" AS target_id").Where(ownerCol+" IN ?", owners).Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", table, err)
-	}
-	out := make(map[int64][]int64)
-	for _, r := range rows {
-		out[r.OwnerID] = append(out[r.OwnerID], r.TargetID)
-	}
-	return out, nil
-}
-
 // slugList turns keys of a table into their slugs, sorted.
 func (ex *exporter) slugList(table string, ids []int64) []string {
 	out := make([]string, 0, len(ids))
@@ -507,11 +484,11 @@ func (ex *exporter) sessions() error {
 		if err != nil {
 			return err
 		}
-		var subjects []sessionCountry
-		if err := ex.tx.Table("session_subject_countries").Where("session_id IN ?", ids).Scan(&subjects).Error; err != nil {
-			return fmt.Errorf("read subject countries: %w", err)
+		codes, err := pairs[string](ex.tx, "session_subject_countries", "session_id", "country_code", ids)
+		if err != nil {
+			return err
 		}
-		topics, err := ex.links("session_topics", "session_id", "topic_id", ids)
+		topics, err := pairs[int64](ex.tx, "session_topics", "session_id", "topic_id", ids)
 		if err != nil {
 			return err
 		}
@@ -521,10 +498,6 @@ func (ex *exporter) sessions() error {
 		}
 		byID := indexBy(rows, func(x *model.Session) int64 { return x.ID })
 		bySession := groupBy(parts, func(p *model.Participant) int64 { return p.SessionID })
-		codes := map[int64][]string{}
-		for _, c := range subjects {
-			codes[c.SessionID] = append(codes[c.SessionID], c.CountryCode)
-		}
 		for _, id := range ids {
 			x := byID[id]
 			rec := model.DatasetSession{Slug: x.Slug, Title: x.Title, Kind: x.Kind, Platform: ex.slug("platforms", x.PlatformID),
@@ -556,11 +529,11 @@ func (ex *exporter) initiatives() error {
 		if err != nil {
 			return err
 		}
-		sessions, err := ex.links("initiative_sessions", "initiative_id", "session_id", ids)
+		sessions, err := pairs[int64](ex.tx, "initiative_sessions", "initiative_id", "session_id", ids)
 		if err != nil {
 			return err
 		}
-		topics, err := ex.links("initiative_topics", "initiative_id", "topic_id", ids)
+		topics, err := pairs[int64](ex.tx, "initiative_topics", "initiative_id", "topic_id", ids)
 		if err != nil {
 			return err
 		}
