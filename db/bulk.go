@@ -80,30 +80,39 @@ func (b *bulkWriter) insert(table string, cols []string, rows [][]any) error {
 	return nil
 }
 
-// entryLinkTables are the link tables of timeline entries.
-var entryLinkTables = []string{"timeline_entry_countries", "timeline_entry_topics", "timeline_entry_officials"}
+// entryLinks are the link tables of timeline entries: the column each fills, and an
+// entry's values for it.
+var entryLinks = []struct {
+	table, column string
+	values        func(e *model.TimelineEntry) []any
+}{
+	{"timeline_entry_countries", "country_code", func(e *model.TimelineEntry) []any { return anys(dedupe(e.Countries)) }},
+	{"timeline_entry_topics", "topic_id", func(e *model.TimelineEntry) []any { return anys(dedupe(e.Topics)) }},
+	{"timeline_entry_officials", "official_id", func(e *model.TimelineEntry) []any { return anys(dedupe(e.Officials)) }},
+}
 
 // writeEntryLinks inserts the link rows of entries, which have their IDs and no links yet.
 func writeEntryLinks(b *bulkWriter, entries []*model.TimelineEntry) error {
-	var countries, topics, officials [][]any
-	for _, e := range entries {
-		for _, c := range dedupe(e.Countries) {
-			countries = append(countries, []any{e.ID, c})
+	for _, l := range entryLinks {
+		var rows [][]any
+		for _, e := range entries {
+			for _, v := range l.values(e) {
+				rows = append(rows, []any{e.ID, v})
+			}
 		}
-		for _, t := range dedupe(e.Topics) {
-			topics = append(topics, []any{e.ID, t})
-		}
-		for _, o := range dedupe(e.Officials) {
-			officials = append(officials, []any{e.ID, o})
+		if err := b.insert(l.table, []string{"entry_id", l.column}, rows); err != nil {
+			return err
 		}
 	}
-	if err := b.insert("timeline_entry_countries", []string{"entry_id", "country_code"}, countries); err != nil {
-		return err
+	return nil
+}
+
+func anys[T any](in []T) []any {
+	out := make([]any, len(in))
+	for i, v := range in {
+		out[i] = v
 	}
-	if err := b.insert("timeline_entry_topics", []string{"entry_id", "topic_id"}, topics); err != nil {
-		return err
-	}
-	return b.insert("timeline_entry_officials", []string{"entry_id", "official_id"}, officials)
+	return out
 }
 
 // docColumns are the columns of a search document row (docRow).

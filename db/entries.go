@@ -327,9 +327,9 @@ func syncEntries(tx *gorm.DB, column string, ids []int64, out map[int64]derived)
 		}
 	}
 	if len(keptIDs) > 0 {
-		for _, link := range entryLinkTables {
-			if err := tx.Exec("DELETE FROM "+link+" WHERE entry_id IN ?", keptIDs).Error; err != nil {
-				return fmt.Errorf("replace %s: %w", link, err)
+		for _, l := range entryLinks {
+			if err := tx.Exec("DELETE FROM "+l.table+" WHERE entry_id IN ?", keptIDs).Error; err != nil {
+				return fmt.Errorf("replace %s: %w", l.table, err)
 			}
 		}
 	}
