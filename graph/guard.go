@@ -44,6 +44,7 @@ func writeHTTPError(w http.ResponseWriter, status int, code, message string) {
 func guardGraphQL(l Limits, next http.Handler) http.Handler {
 	open := &streams{max: l.MaxStreams, n: map[string]int{}}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var query, operationName string // of the request, as sent
 		switch r.Method {
 		case http.MethodPost:
 			media, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -66,10 +67,12 @@ func guardGraphQL(l Limits, next http.Handler) http.Handler {
 				writeHTTPError(w, http.StatusBadRequest, "BAD_REQUEST", "could not read the request body")
 				return
 			}
-			if msg := checkBody(body); msg != "" {
+			req, msg := checkBody(body)
+			if msg != "" {
 				writeHTTPError(w, http.StatusBadRequest, CodeBadRequest, msg)
 				return
 			}
+			query, operationName = deref(req.Query), deref(req.OperationName)
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		case http.MethodGet:
 			params, err := url.ParseQuery(r.URL.RawQuery)
@@ -84,7 +87,8 @@ func guardGraphQL(l Limits, next http.Handler) http.Handler {
 					return
 				}
 			}
-			if isMutation(params.Get("query"), params.Get("operationName")) {
+			query, operationName = params.Get("query"), params.Get("operationName")
+			if isMutation(query, operationName) {
 				w.Header().Set("Allow", http.MethodPost)
 				writeHTTPError(w, http.StatusMethodNotAllowed, CodeMethodNotAllowed, "mutations need POST")
 				return
@@ -95,7 +99,7 @@ func guardGraphQL(l Limits, next http.Handler) http.Handler {
 			writeHTTPError(w, http.StatusMethodNotAllowed, CodeMethodNotAllowed, "use GET for queries and POST for any operation")
 			return
 		}
-		if isStream(r) {
+		if isStream(r, query, operationName) {
 			// A websocket, or a subscription over Server-Sent Events, lives as long as its
 			// client: no request deadline (each query on a websocket gets its own, in
 			// limitSockets), and the server's read and write timeouts lifted for this
@@ -120,50 +124,43 @@ func guardGraphQL(l Limits, next http.Handler) http.Handler {
 	})
 }
 
+// graphqlRequest is the body of a POST to /graphql.
+type graphqlRequest struct {
+	Query         *string        `json:"query"`
+	OperationName *string        `json:"operationName"`
+	Variables     map[string]any `json:"variables"`
+	Extensions    map[string]any `json:"extensions"`
+}
+
 // checkBody returns why a POST body is not a GraphQL request, or "" if it is one: a JSON
-// object whose query, operationName, variables and extensions have the right types.
-func checkBody(body []byte) string {
-	var req struct {
-		Query         *string        `json:"query"`
-		OperationName *string        `json:"operationName"`
-		Variables     map[string]any `json:"variables"`
-		Extensions    map[string]any `json:"extensions"`
-	}
+// object whose query, operationName, variables and extensions have the right types. It
+// returns the request as read.
+func checkBody(body []byte) (req graphqlRequest, problem string) {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return "the request body is empty; send a JSON object with a query"
+		return req, "the request body is empty; send a JSON object with a query"
 	}
 	if err := json.Unmarshal(body, &req); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			return "the request body has a wrong type for " + typeErr.Field + ": expected a JSON object with query (string), operationName (string), variables (object)"
+			return req, "the request body has a wrong type for " + typeErr.Field + ": expected a JSON object with query (string), operationName (string), variables (object)"
 		}
 		if errors.As(err, &typeErr) {
-			return "the request body must be a JSON object with a query"
+			return req, "the request body must be a JSON object with a query"
 		}
-		return "the request body is not valid JSON"
+		return req, "the request body is not valid JSON"
 	}
-	return ""
+	return req, ""
 }
 
-// isStream reports whether a request streams: a websocket, or a subscription over
-// Server-Sent Events.
-func isStream(r *http.Request) bool {
+// isStream reports whether a request streams: a websocket, or a subscription (query and
+// operationName, as sent) over Server-Sent Events; a query or mutation over SSE keeps its
+// deadline.
+func isStream(r *http.Request, query, operationName string) bool {
 	if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 		return true
 	}
-	if !strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
-		return false
-	}
-	// Over SSE only a subscription streams; a query or mutation keeps its deadline.
-	var req struct{ Query, OperationName string }
-	if r.Method == http.MethodPost {
-		body, _ := io.ReadAll(r.Body) // already read into memory and checked
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		_ = json.Unmarshal(body, &req)
-	} else {
-		req.Query, req.OperationName = r.URL.Query().Get("query"), r.URL.Query().Get("operationName")
-	}
-	return hasOperation(req.Query, req.OperationName, ast.Subscription)
+	return strings.Contains(r.Header.Get("Accept"), "text/event-stream") &&
+		hasOperation(query, operationName, ast.Subscription)
 }
 
 // streams counts the websockets and event streams each client has open.

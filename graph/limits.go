@@ -165,14 +165,12 @@ func answerTimeouts(ctx context.Context, next graphql.OperationHandler) graphql.
 	if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Operation == ast.Subscription {
 		return handler // nil ends a subscription's stream
 	}
-	answered := false
+	answered := false // a stream (SSE, a websocket) asks again until it gets nil
 	return func(ctx context.Context) *graphql.Response {
-		res := handler(ctx)
-		if res != nil || ctx.Err() == nil || answered {
-			answered = answered || res != nil
+		if res := handler(ctx); res != nil || answered || ctx.Err() == nil {
+			answered = true
 			return res
 		}
-		// Once: a stream (SSE, a websocket) asks again until it gets nil.
 		answered = true
 		return &graphql.Response{Errors: gqlerror.List{{Message: "the request took too long and was stopped",
 			Extensions: map[string]any{"code": CodeTimeout}}}}
