@@ -2,7 +2,6 @@ package model
 
 import (
 	"encoding/json"
-	"errors"
 	"math"
 	"strconv"
 
@@ -25,20 +24,12 @@ func UnmarshalInt(v any) (int, error) {
 	case int64:
 		n = x
 	case json.Number:
-		i, err := strconv.ParseInt(string(x), 10, 64)
-		if err == nil {
+		if i, err := strconv.ParseInt(string(x), 10, 64); err == nil {
 			n = i
 			break
 		}
-		f, ferr := x.Float64()
-		switch {
-		case ferr == nil && f == math.Trunc(f) && math.Abs(f) <= math.MaxInt32:
-			n = int64(f) // 12.0, 1e2
-		case ferr == nil && f == math.Trunc(f) || errors.Is(ferr, strconv.ErrRange):
-			return 0, Errorf(EINVALID, "%s is outside the 32-bit range of Int", truncate(string(x), 40))
-		default:
-			return 0, Errorf(EINVALID, "%s is not an Int: an Int is a whole number", truncate(string(x), 40))
-		}
+		f, _ := x.Float64() // 12.0 or 1e2 are whole; ±Inf when beyond float64
+		return UnmarshalInt(f)
 	case float64:
 		if x != math.Trunc(x) {
 			return 0, Errorf(EINVALID, "%v is not an Int: an Int is a whole number", x)
