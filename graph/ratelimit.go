@@ -11,6 +11,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 	"golang.org/x/time/rate"
 )
 
@@ -131,4 +134,71 @@ type socket struct {
 	budget *clients
 	client string
 	subs   atomic.Int32
+}
+
+// limitSockets makes every operation over a websocket take a token from its client's
+// request budget, and refuses a subscription beyond max open on one connection, so that
+// one socket is no way around the rate limit or into unbounded memory.
+func limitSockets(max int, timeout time.Duration) graphql.OperationMiddleware {
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		s, _ := ctx.Value(socketKey{}).(*socket)
+		if s == nil {
+			return next(ctx)
+		}
+		if ok, wait := s.budget.allow(s.client); !ok {
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
+				Message:    "too many operations from this client; retry after " + retryAfterSeconds(wait) + " s",
+				Extensions: map[string]any{"code": CodeRateLimited, "retryAfter": retryAfterSeconds(wait)},
+			}}})
+		}
+		if op := graphql.GetOperationContext(ctx).Operation; op == nil || op.Operation != ast.Subscription {
+			// A query or mutation on a websocket has the deadline it would have alone; its
+			// timer goes when the operation's own context does.
+			limited, cancel := context.WithTimeout(ctx, timeout)
+			context.AfterFunc(ctx, cancel)
+			return next(limited)
+		}
+		if n := int(s.subs.Add(1)); n > max {
+			s.subs.Add(-1)
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{
+				limitError(CodeSubscriptionLimit, "open subscriptions per connection", max, n)}})
+		}
+		var once sync.Once
+		end := func() { once.Do(func() { s.subs.Add(-1) }) }
+		stop := context.AfterFunc(ctx, end) // the client completed it, or the socket closed
+		handler := next(ctx)
+		return func(ctx context.Context) *graphql.Response {
+			res := handler(ctx)
+			if res == nil { // the stream ended
+				stop()
+				end()
+			}
+			return res
+		}
+	}
+}
+
+// streams counts the websockets and event streams each client has open.
+type streams struct {
+	max int
+	mu  sync.Mutex
+	n   map[string]int
+}
+
+func (s *streams) acquire(client string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.n[client] >= s.max {
+		return false
+	}
+	s.n[client]++
+	return true
+}
+
+func (s *streams) release(client string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.n[client]--; s.n[client] <= 0 {
+		delete(s.n, client)
+	}
 }
