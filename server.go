@@ -23,7 +23,8 @@ import (
 	"time"
 
 	"diplomacy-timeline/db"
-	"diplomacy-timeline/graph"
+	"diplomacy-timeline/httpapi"
+	"diplomacy-timeline/limits"
 )
 
 // config is the server's configuration: each flag has an environment variable.
@@ -31,7 +32,7 @@ type config struct {
 	addr            string
 	dsn             string
 	token           string
-	limits          graph.Limits
+	limits          limits.Config
 	noIntrospection bool
 	dbMaxConns      int
 	corsOrigins     []string
@@ -41,7 +42,7 @@ type config struct {
 func parseConfig(args []string) (config, error) {
 	fs := flag.NewFlagSet("diplomacy-timeline", flag.ContinueOnError)
 	var c config
-	d := graph.DefaultLimits()
+	d := limits.Default()
 	fs.StringVar(&c.addr, "addr", envOr("ADDR", ":8080"), "listen address (env ADDR)")
 	fs.StringVar(&c.dsn, "db", envOr("DATABASE_URL", "diplomacy.db"), "SQLite file, or a postgres:// URL (env DATABASE_URL)")
 	fs.StringVar(&c.token, "token", os.Getenv("API_TOKEN"), "bearer token that mutations need; writes are refused without one (env API_TOKEN)")
@@ -162,7 +163,7 @@ func run(cfg config, log *slog.Logger) error {
 	}
 	srv := &http.Server{
 		Addr: cfg.addr,
-		Handler: graph.NewHandler(store, graph.Options{Token: cfg.token, Logger: log, Limits: cfg.limits,
+		Handler: httpapi.NewHandler(store, httpapi.Options{Token: cfg.token, Logger: log, Limits: cfg.limits,
 			NoIntrospection: cfg.noIntrospection, CORSOrigins: cfg.corsOrigins, PublicURL: cfg.publicURL}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -10,7 +10,7 @@ import (
 )
 
 // The GraphQL side of each benchmark: the query a client would send, posted to the real
-// HTTP handler (graph.NewHandler) in process.
+// HTTP handler (httpapi.NewHandler) in process.
 
 // timelineNode is the selection of one timeline entry; participants adds each session's
 // participants with their officials and countries.

@@ -35,7 +35,7 @@ import (
 
 	"diplomacy-timeline/db"
 	"diplomacy-timeline/db/dbtest"
-	"diplomacy-timeline/graph"
+	"diplomacy-timeline/httpapi"
 )
 
 // seed of every benchmark world.
@@ -120,7 +120,7 @@ func world(tb testing.TB, backend string, n int) *env {
 	if err != nil {
 		tb.Fatalf("world %s: open: %v", key, err)
 	}
-	e := &env{backend: backend, sessions: n, store: store, handler: graph.NewHandler(store, graph.Options{Logger: quiet})}
+	e := &env{backend: backend, sessions: n, store: store, handler: httpapi.NewHandler(store, httpapi.Options{Logger: quiet})}
 	if backend == "postgres" {
 		e.pg = true
 		e.sql, err = sql.Open("pgx", dsn)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"diplomacy-timeline/limits"
 	"diplomacy-timeline/model"
 )
 
@@ -42,7 +43,7 @@ func checkArgs(ctx context.Context, fc *graphql.FieldContext) error {
 	for name, v := range raw {
 		if name == "filter" {
 			if path, n := longList(v, name); n > 0 {
-				return model.FieldErrorf(path, "at most %d values, got %d", maxFilterValues, n)
+				return model.FieldErrorf(path, "at most %d values, got %d", limits.MaxFilterValues, n)
 			}
 		}
 		if name == "input" {
@@ -55,20 +56,16 @@ func checkArgs(ctx context.Context, fc *graphql.FieldContext) error {
 	return nil
 }
 
-// maxFilterValues bounds each list of a filter: enough for every country, and far below
-// the databases' limits on bound parameters. Some lists have tighter limits of their own.
-const maxFilterValues = 300
-
-// longList finds a list longer than maxFilterValues in a filter, returning its path and
+// longList finds a list longer than limits.MaxFilterValues in a filter, returning its path and
 // length.
 func longList(v any, path string) (string, int) {
 	switch x := v.(type) {
 	case []any:
-		if len(x) > maxFilterValues {
+		if len(x) > limits.MaxFilterValues {
 			return path, len(x)
 		}
 	case []string:
-		if len(x) > maxFilterValues {
+		if len(x) > limits.MaxFilterValues {
 			return path, len(x)
 		}
 	case map[string]any:

@@ -7,22 +7,19 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"diplomacy-timeline/db"
+	"diplomacy-timeline/apierr"
+	"diplomacy-timeline/limits"
 	"diplomacy-timeline/model"
 )
 
-// listCost is what an unpaginated list (a session's participants, a platform's members)
-// is assumed to hold when estimating a query's cost.
-const listCost = 10
-
 // complexity sets the cost model of the complexity limit, GitHub style: a connection
 // costs its page size (first or last, 20 by default) times what is selected in each node,
-// an unpaginated list costs listCost times its element, and a field costs 1.
+// an unpaginated list costs limits.ListCost times its element, and a field costs 1.
 func complexity(c *ComplexityRoot) {
 	conn := func(first, last *int) func(child int) int {
 		return func(child int) int { return 1 + pageSize(first, last)*child }
 	}
-	list := func(child int) int { return 1 + listCost*child }
+	list := func(child int) int { return 1 + limits.ListCost*child }
 
 	c.Query.Countries = func(ch int, first *int, _ *string, last *int, _ *string, _ *model.CountryFilter, _ *model.CountryOrder) int {
 		return conn(first, last)(ch)
@@ -53,7 +50,7 @@ func complexity(c *ComplexityRoot) {
 	}
 	c.Query.Search = func(ch int, _ string, first *int, _ *string) int { return conn(first, nil)(ch) }
 	c.Query.Nodes = func(ch int, ids []string) int { return 1 + len(ids)*ch }
-	c.Query.TimelineBuckets = func(ch int, _ *model.TimelineFilter, _ model.Granularity) int { return 1 + 100*ch }
+	c.Query.TimelineBuckets = func(ch int, _ *model.TimelineFilter, _ model.Granularity) int { return 1 + limits.BucketsCost*ch }
 
 	nested := func(ch int, first *int, _ *string, last *int, _ *string, _ *model.SessionFilter, _ *model.SessionOrder) int {
 		return conn(first, last)(ch)
@@ -85,11 +82,8 @@ func pageSize(first, last *int) int {
 	case last != nil && *last >= 0:
 		return *last
 	}
-	return db.DefaultPageSize
+	return limits.DefaultPageSize
 }
-
-// CodeComplexityLimit is gqlgen's code for an operation over the complexity budget.
-const CodeComplexityLimit = "COMPLEXITY_LIMIT_EXCEEDED"
 
 // complexityLimit is a gqlgen extension that refuses, before execution, an operation whose
 // cost (above) is over the budget, saying the budget and the cost as the other
@@ -114,7 +108,7 @@ func (c *complexityLimit) MutateOperationContext(ctx context.Context, oc *graphq
 		return nil
 	}
 	if cost := gqlcomplexity.Calculate(ctx, c.schema, oc.Operation, oc.Variables); cost > c.max {
-		return limitError(CodeComplexityLimit, "complexity", c.max, cost)
+		return limitError(apierr.ComplexityLimit, "complexity", c.max, cost)
 	}
 	return nil
 }

@@ -12,30 +12,10 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"diplomacy-timeline/apierr"
 	"diplomacy-timeline/db"
 	"diplomacy-timeline/model"
 )
-
-// GraphQL error codes (extensions.code) of the API contract.
-const (
-	CodeBadUserInput    = "BAD_USER_INPUT"
-	CodeNotFound        = "NOT_FOUND"
-	CodeConflict        = "CONFLICT"
-	CodeUnauthenticated = "UNAUTHENTICATED"
-	CodeInternal        = "INTERNAL"
-	CodeTimeout         = "TIMEOUT"
-	CodeCancelled       = "CANCELLED"
-)
-
-// codes maps application error codes to GraphQL error codes: the one table where the
-// domain meets the transport.
-var codes = map[string]string{
-	model.EINVALID:      CodeBadUserInput,
-	model.ENOTFOUND:     CodeNotFound,
-	model.ECONFLICT:     CodeConflict,
-	model.EUNAUTHORIZED: CodeUnauthenticated,
-	model.EINTERNAL:     CodeInternal,
-}
 
 // errorPresenter shows a domain error with its code (and the input field it concerns),
 // keeps gqlgen's own coded errors (parse, validation, complexity), and masks anything else
@@ -53,7 +33,7 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		switch {
 		case errors.As(err, &appErr):
 			out.Message = appErr.Error()
-			ext["code"] = codes[appErr.Code]
+			ext["code"] = apierr.FromModel(appErr.Code)
 			if field := appErr.Field; field != "" {
 				ext["field"] = field
 			} else if field := argumentPath(ctx, gerr.Path); field != "" {
@@ -63,20 +43,20 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			// Past the deadline the database reports whatever it was doing when stopped
 			// ("interrupted", "transaction already rolled back"): the cause is the deadline.
 			out.Message = "the request took too long and was stopped"
-			ext["code"] = CodeTimeout
+			ext["code"] = apierr.Timeout
 		case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
 			out.Message = "the request was cancelled"
-			ext["code"] = CodeCancelled
+			ext["code"] = apierr.Cancelled
 		case ext["code"] != nil:
 			// gqlgen's own errors: the message is about the query, not our internals.
 		case isRequestError(err):
 			// gqlgen refusing the request itself (a bad persisted query, say): the message
 			// speaks of the request.
-			ext["code"] = CodeBadRequest
+			ext["code"] = apierr.BadRequest
 		default:
 			log.ErrorContext(ctx, "internal error", "err", err, "path", gerr.Path.String())
 			out.Message = "internal error"
-			ext["code"] = CodeInternal
+			ext["code"] = apierr.Internal
 		}
 		out.Extensions = ext
 		return out
@@ -120,6 +100,6 @@ func isRequestError(err error) bool {
 func recoverFunc(log *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
 		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-		return &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": CodeInternal}}
+		return &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": apierr.Internal}}
 	}
 }

@@ -15,15 +15,16 @@ import (
 	"strings"
 	"testing"
 
-	"diplomacy-timeline/graph"
+	"diplomacy-timeline/apierr"
+	"diplomacy-timeline/httpapi"
 	"diplomacy-timeline/model"
 )
 
 const (
-	mutBad      = graph.CodeBadUserInput
-	mutNotFound = graph.CodeNotFound
-	mutConflict = graph.CodeConflict
-	mutUnauth   = graph.CodeUnauthenticated
+	mutBad      = apierr.BadUserInput
+	mutNotFound = apierr.NotFound
+	mutConflict = apierr.Conflict
+	mutUnauth   = apierr.Unauthenticated
 )
 
 // ---------------------------------------------------------------------------------------
@@ -365,7 +366,7 @@ func TestMutationAuth(t *testing.T) {
 }
 
 func TestMutationAuthWithoutConfiguredToken(t *testing.T) {
-	s := mustOpenServerWith(t, true, graph.Options{})
+	s := mustOpenServerWith(t, true, httpapi.Options{})
 	for _, authorization := range []string{"", "Bearer", "Bearer ", "Bearer " + testToken, "Bearer x"} {
 		t.Run(fmt.Sprintf("Authorization %q", authorization), func(t *testing.T) {
 			r := mutDoWithAuthorization(t, s, authorization, `mutation { createTopic(input: {slug: "t", name: "T"}) { id } }`)

@@ -86,7 +86,7 @@ func srSearch(tb testing.TB, s *Server, q string, vars map[string]any) srConn {
 		tb.Fatalf("search %q: HTTP %d", srShort(q), r.Status)
 	}
 	var out struct{ Search srConn }
-	s.mustData(tb, r, &out)
+	s.MustData(tb, r, &out)
 	c := out.Search
 	srCheckPage(tb, q, c)
 	return c

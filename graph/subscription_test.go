@@ -18,7 +18,8 @@ import (
 
 	"diplomacy-timeline/db"
 	"diplomacy-timeline/db/dbtest"
-	"diplomacy-timeline/graph"
+	"diplomacy-timeline/httpapi"
+	"diplomacy-timeline/limits"
 )
 
 const subQuery = `subscription($f: TimelineFilter) { timelineEntryAdded(filter: $f) { kind title platform { slug } countries { code } } }`
@@ -167,7 +168,7 @@ func TestSubscriptionAcrossReplicas(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv := httptest.NewServer(graph.NewHandler(store, graph.Options{Token: testToken, Logger: quietLogger}))
+		srv := httptest.NewServer(httpapi.NewHandler(store, httpapi.Options{Token: testToken, Logger: quietLogger}))
 		t.Cleanup(func() { srv.Close(); _ = store.Close() })
 		return &Server{Server: srv, Store: store}
 	}
@@ -234,7 +235,7 @@ func wsErrorCode(m map[string]any) string {
 // on it takes a token — and holds a bounded number of subscriptions at once.
 func TestWebsocketLimits(t *testing.T) {
 	t.Run("every operation takes a token", func(t *testing.T) {
-		s := mustOpenServerWith(t, false, graph.Options{Limits: graph.Limits{Rate: 1, Burst: 10}})
+		s := mustOpenServerWith(t, false, httpapi.Options{Limits: limits.Config{Rate: 1, Burst: 10}})
 		send, recv := wsConn(t, s.URL) // the upgrade takes one token
 		for i := range 30 {
 			send(map[string]any{"id": fmt.Sprint("q", i), "type": "subscribe", "payload": map[string]any{"query": `{ __typename }`}})
@@ -262,7 +263,7 @@ func TestWebsocketLimits(t *testing.T) {
 	})
 
 	t.Run("subscriptions per connection", func(t *testing.T) {
-		s := mustOpenServerWith(t, false, graph.Options{Limits: graph.Limits{MaxSubscriptions: 3}})
+		s := mustOpenServerWith(t, false, httpapi.Options{Limits: limits.Config{MaxSubscriptions: 3}})
 		send, recv := wsConn(t, s.URL)
 		sub := func(id string) {
 			send(map[string]any{"id": id, "type": "subscribe", "payload": map[string]any{"query": subQuery}})
@@ -311,7 +312,7 @@ func TestWebsocketLimits(t *testing.T) {
 // SSE or over a websocket keeps the request deadline, and a subscription sent as a plain
 // request is refused at once.
 func TestStreamsAndDeadlines(t *testing.T) {
-	s := mustOpenServerWith(t, false, graph.Options{Limits: graph.Limits{Timeout: time.Nanosecond}})
+	s := mustOpenServerWith(t, false, httpapi.Options{Limits: limits.Config{Timeout: time.Nanosecond}})
 	const query = `{ timeline(first: 100) { totalCount nodes { title } } }`
 
 	t.Run("a query over SSE", func(t *testing.T) {
@@ -358,7 +359,7 @@ func TestStreamsAndDeadlines(t *testing.T) {
 // TestStreamsPerClient: a client holds a bounded number of websockets and event streams
 // open; closing one makes room.
 func TestStreamsPerClient(t *testing.T) {
-	s := mustOpenServerWith(t, false, graph.Options{Limits: graph.Limits{MaxStreams: 2}})
+	s := mustOpenServerWith(t, false, httpapi.Options{Limits: limits.Config{MaxStreams: 2}})
 	sse := func(ctx context.Context) *http.Response {
 		t.Helper()
 		body, _ := json.Marshal(map[string]any{"query": `subscription { timelineEntryAdded { id } }`})

@@ -9,6 +9,7 @@ package graph_test
 import (
 	"cmp"
 	"context"
+	"diplomacy-timeline/httpapi/apitest"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -132,30 +133,10 @@ type tlEntry struct {
 func (e *tlEntry) ident() string { return e.Kind + "|" + e.Subject + "|" + e.Date + "|" + e.Title }
 
 // tlFilter is a TimelineFilter; the test evaluates it itself with match.
-type tlFilter struct {
-	From, To                                       string
-	Kinds, Platforms, Countries, Officials, Topics []string
-	Text                                           string
-}
+// tlFilter is a timeline filter; its vars are the GraphQL variables.
+type tlFilter apitest.TimelineFilter
 
-func (f tlFilter) vars() map[string]any {
-	v := map[string]any{}
-	if f.From != "" {
-		v["from"] = f.From
-	}
-	if f.To != "" {
-		v["to"] = f.To
-	}
-	for k, list := range map[string][]string{"kinds": f.Kinds, "platforms": f.Platforms, "countries": f.Countries, "officials": f.Officials, "topics": f.Topics} {
-		if list != nil {
-			v[k] = list
-		}
-	}
-	if f.Text != "" {
-		v["text"] = f.Text
-	}
-	return v
-}
+func (f tlFilter) vars() map[string]any { return apitest.TimelineFilter(f).Vars() }
 
 func (f tlFilter) String() string {
 	b, _ := json.Marshal(f.vars())

@@ -1,7 +1,7 @@
 package web_test
 
 // End-to-end tests of the dashboard: a real headless Chromium, driven through the DevTools
-// protocol (chromedp), against the real HTTP surface (graph.NewHandler) over a fresh
+// protocol (chromedp), against the real HTTP surface (httpapi.NewHandler) over a fresh
 // database. They skip, saying why, when no Chromium is installed.
 //
 //	go test ./web/                                  # Chromium found on PATH, or CHROMIUM=/path
@@ -34,7 +34,8 @@ import (
 
 	"diplomacy-timeline/db"
 	"diplomacy-timeline/db/dbtest"
-	"diplomacy-timeline/graph"
+	"diplomacy-timeline/httpapi"
+	"diplomacy-timeline/limits"
 	"diplomacy-timeline/model"
 )
 
@@ -272,7 +273,7 @@ func startServer(t *testing.T, dsn string, opts db.Options) (*httptest.Server, *
 		t.Fatalf("open database: %v", err)
 	}
 	t.Cleanup(func() { _ = store.Close() })
-	srv := httptest.NewServer(graph.NewHandler(store, graph.Options{Logger: quiet, Limits: graph.DefaultLimits()}))
+	srv := httptest.NewServer(httpapi.NewHandler(store, httpapi.Options{Logger: quiet, Limits: limits.Default()}))
 	t.Cleanup(srv.Close)
 	return srv, store
 }

@@ -1,9 +1,10 @@
-package graph_test
+package httpapi_test
 
 import (
 	"bytes"
 	"compress/gzip"
-	"diplomacy-timeline/graph"
+	"diplomacy-timeline/httpapi"
+	"diplomacy-timeline/limits"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -235,7 +236,7 @@ func TestCompression(t *testing.T) {
 // error — is HTTP 400 under application/graphql-response+json and 422 under
 // application/json; an executed operation's error is 200.
 func TestRefusalStatuses(t *testing.T) {
-	s := mustOpenServerWith(t, false, graph.Options{Limits: graph.Limits{MaxDepth: 2, MaxAliases: 1, MaxRootFields: 2, MaxFields: 5, MaxComplexity: 50}})
+	s := mustOpenServerWith(t, false, httpapi.Options{Limits: limits.Config{MaxDepth: 2, MaxAliases: 1, MaxRootFields: 2, MaxFields: 5, MaxComplexity: 50}})
 	cases := []struct{ name, query, code string }{
 		{"parse", `{ platform(slug: `, "GRAPHQL_PARSE_FAILED"},
 		{"validation", `{ nope }`, "GRAPHQL_VALIDATION_FAILED"},

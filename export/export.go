@@ -1,21 +1,20 @@
-package graph
-
-// Timeline exports over HTTP: the timeline, filtered like the GraphQL timeline, in the
+// Package export serves the timeline over HTTP, filtered like the GraphQL timeline, in the
 // formats that timeline and calendar tools read.
 //
-//	/export/timelinejs.json   Knight Lab TimelineJS3 (export_timelinejs.go)
-//	/export/vis-timeline.json vis-timeline items and groups (export_vis.go)
-//	/export/calendar.ics      RFC 5545 calendar of the sessions (export_ics.go)
-//	/export/timeline.csv      one row per entry (export_csv.go)
-//	/export/popolo.json       Popolo persons, organizations, memberships, events (export_popolo.go)
+//	/export/timelinejs.json   Knight Lab TimelineJS3 (timelinejs.go)
+//	/export/vis-timeline.json vis-timeline items and groups (vis.go)
+//	/export/calendar.ics      RFC 5545 calendar of the sessions (ics.go)
+//	/export/timeline.csv      one row per entry (csv.go)
+//	/export/popolo.json       Popolo persons, organizations, memberships, events (popolo.go)
 //
 // Every endpoint takes TimelineFilter's fields as query parameters (lists comma-separated
 // or repeated), order=ASC|DESC, limit (at most 10,000 entries, the default) and after (the
-// cursor an earlier, truncated export reported). The entries are read 100 at a time through
-// Store.Timeline, the same keyset-paginated query as the GraphQL timeline, and the details
+// cursor an earlier, truncated export reported). The entries are read limits.ExportPageSize at a time through
+// db.Store.Timeline, the same keyset-paginated query as the GraphQL timeline, and the details
 // each format shows are loaded in one batch per relation per page, never per entry. The
 // whole body is built before anything is written, so an error is answered with its own
 // status instead of a cut-off file.
+package export
 
 import (
 	"bytes"
@@ -32,27 +31,22 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rs/cors"
-
+	"diplomacy-timeline/apierr"
 	"diplomacy-timeline/db"
+	"diplomacy-timeline/limits"
 	"diplomacy-timeline/model"
-)
-
-// Export limits.
-const (
-	// ExportMaxEntries is the most entries one export holds, and its default limit.
-	ExportMaxEntries = 10000
-	// exportConcurrency is how many exports the server builds at once; more wait their turn.
-	exportConcurrency = 4
 )
 
 // Response headers of an export.
 const (
-	HeaderExportCount     = "X-Export-Count"       // entries in the export
-	HeaderExportLimit     = "X-Export-Limit"       // the limit that applied
-	HeaderExportTruncated = "X-Export-Truncated"   // "true" when more entries match
-	HeaderExportNext      = "X-Export-Next-Cursor" // the after= that continues a truncated export
+	HeaderCount     = "X-Export-Count"       // entries in the export
+	HeaderLimit     = "X-Export-Limit"       // the limit that applied
+	HeaderTruncated = "X-Export-Truncated"   // "true" when more entries match
+	HeaderNext      = "X-Export-Next-Cursor" // the after= that continues a truncated export
 )
+
+// ExposedHeaders are the response headers a cross-origin client of an export may read.
+var ExposedHeaders = []string{HeaderCount, HeaderLimit, HeaderTruncated, HeaderNext, "Link", "ETag"}
 
 // exportNeeds says which details a format shows, so that each loads only those.
 type exportNeeds struct {
@@ -100,69 +94,92 @@ var exportListParams = []string{"kinds", "platforms", "countries", "officials", 
 
 var exportKnownParams = []string{"from", "to", "kinds", "platforms", "countries", "officials", "topics", "text", "order", "limit", "after"}
 
-// registerExports adds the /export/ endpoints to mux: each rate-limited per client (with a
-// budget of its own, of the same size as /graphql's), with the request deadline, at most
-// exportConcurrency built at once, and, when origins are configured, CORS for GET.
-func registerExports(mux *http.ServeMux, store *db.Store, log *slog.Logger, limits Limits, corsOrigins []string, publicURL string) {
-	budget := newClients(limits.Rate, limits.Burst)
-	slots := make(chan struct{}, exportConcurrency)
-	wrap := func(h http.Handler) http.Handler {
-		if len(corsOrigins) > 0 {
-			h = cors.New(cors.Options{
-				AllowedOrigins: corsOrigins,
-				AllowedMethods: []string{http.MethodGet, http.MethodHead},
-				ExposedHeaders: []string{HeaderExportCount, HeaderExportLimit, HeaderExportTruncated, HeaderExportNext, "Link", "ETag"},
-				MaxAge:         600,
-			}).Handler(h)
-		}
-		return rateLimit(budget, limits.TrustProxy, h)
-	}
-	for _, f := range exportFormats {
-		path := "/export/" + f.name
-		mux.Handle(path, instrument(path, wrap(exportHandler(store, log, limits, publicURL, slots, f))))
-	}
-	mux.Handle("/export/", instrument("/export/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		names := make([]string, len(exportFormats))
-		for i, f := range exportFormats {
-			names[i] = "/export/" + f.name
-		}
-		writeHTTPError(w, http.StatusNotFound, CodeNotFound, "no such export; the exports are "+strings.Join(names, ", "))
-	})))
+// Options configure the exports.
+type Options struct {
+	// Logger receives the detail of failed exports.
+	Logger *slog.Logger
+	// Timeout is the deadline of one export, down to the database.
+	Timeout time.Duration
+	// TrustProxy takes the scheme and host of links back from X-Forwarded-Proto and
+	// X-Forwarded-Host.
+	TrustProxy bool
+	// PublicURL is the server's address as its users reach it, for links back; when
+	// empty, each request's own scheme and host.
+	PublicURL string
 }
 
-// exportHandler serves one format.
-func exportHandler(store *db.Store, log *slog.Logger, limits Limits, publicURL string, slots chan struct{}, f *exportFormat) http.Handler {
+// Exports serves the endpoints under /export/: each format at its path, and a 404 naming
+// them for any other path. At most limits.ExportsAtOnce exports are built at once.
+type Exports struct {
+	store  *db.Store
+	opts   Options
+	slots  chan struct{}
+	byPath map[string]http.Handler
+}
+
+// New returns the exports over the store.
+func New(store *db.Store, opts Options) *Exports {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	e := &Exports{store: store, opts: opts, slots: make(chan struct{}, limits.ExportsAtOnce), byPath: map[string]http.Handler{}}
+	for _, f := range exportFormats {
+		e.byPath["/export/"+f.name] = e.handler(f)
+	}
+	return e
+}
+
+// Paths lists the path of every format, for the mux (each its own metrics and limits).
+func (e *Exports) Paths() []string {
+	out := make([]string, len(exportFormats))
+	for i, f := range exportFormats {
+		out[i] = "/export/" + f.name
+	}
+	return out
+}
+
+// ServeHTTP serves the format at the request's path.
+func (e *Exports) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h, ok := e.byPath[r.URL.Path]; ok {
+		h.ServeHTTP(w, r)
+		return
+	}
+	apierr.WriteHTTP(w, http.StatusNotFound, apierr.NotFound, "no such export; the exports are "+strings.Join(e.Paths(), ", "))
+}
+
+// handler serves one format.
+func (e *Exports) handler(f *exportFormat) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
-			writeHTTPError(w, http.StatusMethodNotAllowed, CodeMethodNotAllowed, "exports are read with GET")
+			apierr.WriteHTTP(w, http.StatusMethodNotAllowed, apierr.MethodNotAllowed, "exports are read with GET")
 			return
 		}
 		params, err := parseExportParams(r.URL.RawQuery)
 		if err != nil {
-			writeHTTPError(w, http.StatusBadRequest, CodeBadUserInput, model.ErrorMessage(err))
+			apierr.WriteHTTP(w, http.StatusBadRequest, apierr.BadUserInput, model.ErrorMessage(err))
 			return
 		}
 		if f.sessionsOnly {
 			params.filter.Kinds = sessionKindsOnly(params.filter.Kinds)
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), limits.Timeout)
+		ctx, cancel := context.WithTimeout(r.Context(), e.opts.Timeout)
 		defer cancel()
 		select {
-		case slots <- struct{}{}:
-			defer func() { <-slots }()
+		case e.slots <- struct{}{}:
+			defer func() { <-e.slots }()
 		case <-ctx.Done():
 			w.Header().Set("Retry-After", "5")
-			writeHTTPError(w, http.StatusServiceUnavailable, CodeTimeout, "the server is busy with other exports; retry in a few seconds")
+			apierr.WriteHTTP(w, http.StatusServiceUnavailable, apierr.Timeout, "the server is busy with other exports; retry in a few seconds")
 			return
 		}
-		data, err := collectExport(ctx, store, params, f.needs)
+		data, err := collectExport(ctx, e.store, params, f.needs)
 		var body []byte
 		if err == nil {
-			body, err = f.render(data, &exportRequest{params: params, base: requestBase(r, limits.TrustProxy, publicURL)})
+			body, err = f.render(data, &exportRequest{params: params, base: requestBase(r, e.opts.TrustProxy, e.opts.PublicURL)})
 		}
 		if err != nil {
-			writeExportError(ctx, w, log, f, err)
+			writeExportError(ctx, w, e.opts.Logger, f, err)
 			return
 		}
 		h := w.Header()
@@ -171,11 +188,11 @@ func exportHandler(store *db.Store, log *slog.Logger, limits Limits, publicURL s
 		h.Set("Cache-Control", "no-cache")
 		sum := sha256.Sum256(body)
 		h.Set("ETag", `"`+hex.EncodeToString(sum[:16])+`"`)
-		h.Set(HeaderExportCount, strconv.Itoa(len(data.entries)))
-		h.Set(HeaderExportLimit, strconv.Itoa(params.limit))
-		h.Set(HeaderExportTruncated, strconv.FormatBool(data.truncated))
+		h.Set(HeaderCount, strconv.Itoa(len(data.entries)))
+		h.Set(HeaderLimit, strconv.Itoa(params.limit))
+		h.Set(HeaderTruncated, strconv.FormatBool(data.truncated))
 		if data.truncated {
-			h.Set(HeaderExportNext, data.next)
+			h.Set(HeaderNext, data.next)
 			q := r.URL.Query()
 			q.Set("after", data.next)
 			h.Set("Link", "<"+r.URL.Path+"?"+q.Encode()+`>; rel="next"`)
@@ -197,17 +214,17 @@ func writeExportError(ctx context.Context, w http.ResponseWriter, log *slog.Logg
 		if field != "" {
 			msg = field + ": " + msg
 		}
-		writeHTTPError(w, http.StatusBadRequest, CodeBadUserInput, msg)
+		apierr.WriteHTTP(w, http.StatusBadRequest, apierr.BadUserInput, msg)
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
 		w.Header().Set("Retry-After", "5")
-		writeHTTPError(w, http.StatusServiceUnavailable, CodeTimeout,
+		apierr.WriteHTTP(w, http.StatusServiceUnavailable, apierr.Timeout,
 			"the export took too long and was stopped; narrow the filter or lower limit")
 	case errors.Is(err, context.Canceled):
 		// The client went away; nobody reads the answer.
-		writeHTTPError(w, http.StatusServiceUnavailable, CodeCancelled, "the request was cancelled")
+		apierr.WriteHTTP(w, http.StatusServiceUnavailable, apierr.Cancelled, "the request was cancelled")
 	default:
 		log.ErrorContext(ctx, "export failed", "export", f.name, "err", err)
-		writeHTTPError(w, http.StatusInternalServerError, CodeInternal, "internal error")
+		apierr.WriteHTTP(w, http.StatusInternalServerError, apierr.Internal, "internal error")
 	}
 }
 
@@ -222,7 +239,7 @@ func exportParamName(field string) string {
 // same as leaving the parameter out. Unknown parameters are refused rather than ignored,
 // so a misspelt filter never exports everything.
 func parseExportParams(raw string) (exportParams, error) {
-	p := exportParams{order: model.SortOrderAsc, limit: ExportMaxEntries}
+	p := exportParams{order: model.SortOrderAsc, limit: limits.ExportMaxEntries}
 	q, err := url.ParseQuery(raw)
 	if err != nil {
 		return p, model.Errorf(model.EINVALID, "the query string is malformed")
@@ -312,8 +329,8 @@ func parseExportParams(raw string) (exportParams, error) {
 		}
 	}
 	for _, name := range exportListParams {
-		if n := len(list(name)); n > 100 {
-			return p, model.FieldErrorf(name, "at most 100 values, got %d", n)
+		if n := len(list(name)); n > limits.MaxTimelineFilterValues {
+			return p, model.FieldErrorf(name, "at most %d values, got %d", limits.MaxTimelineFilterValues, n)
 		}
 	}
 	if v, ok := single("text"); ok {
@@ -331,8 +348,8 @@ func parseExportParams(raw string) (exportParams, error) {
 	}
 	if v, ok := single("limit"); ok {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > ExportMaxEntries {
-			return p, model.FieldErrorf("limit", "must be a whole number from 1 to %d, got %q", ExportMaxEntries, truncateParam(v))
+		if err != nil || n < 1 || n > limits.ExportMaxEntries {
+			return p, model.FieldErrorf("limit", "must be a whole number from 1 to %d, got %q", limits.ExportMaxEntries, truncateParam(v))
 		}
 		p.limit = n
 	}
@@ -409,7 +426,7 @@ type exportData struct {
 	members     map[int64][]*model.PlatformMember // by platform
 }
 
-// collectExport pages through the filtered timeline, 100 entries at a time, up to the
+// collectExport pages through the filtered timeline, limits.ExportPageSize entries at a time, up to the
 // limit, loading each page's details in batches.
 func collectExport(ctx context.Context, store *db.Store, p exportParams, needs exportNeeds) (*exportData, error) {
 	d := &exportData{
@@ -429,7 +446,7 @@ func collectExport(ctx context.Context, store *db.Store, p exportParams, needs e
 	}
 	after := p.after
 	for len(d.entries) < p.limit {
-		n := min(db.MaxPageSize, p.limit-len(d.entries))
+		n := min(limits.ExportPageSize, p.limit-len(d.entries))
 		page, err := store.Timeline(ctx, &p.filter, p.order, db.Page{First: &n, After: after})
 		if err != nil {
 			return nil, err

@@ -1,4 +1,4 @@
-package graph_test
+package httpapi_test
 
 import (
 	"bytes"
@@ -22,6 +22,8 @@ import (
 	"diplomacy-timeline/db"
 	"diplomacy-timeline/db/dbtest"
 	"diplomacy-timeline/graph"
+	"diplomacy-timeline/httpapi"
+	"diplomacy-timeline/limits"
 )
 
 // hzDefaultTopics is the number of topics in the default dataset.
@@ -231,7 +233,7 @@ func TestPanicInResolver(t *testing.T) {
 		t.Fatalf("open database: %v", err)
 	}
 	var logs hzLockedBuffer
-	srv := graph.NewGraphQL(store, graph.Options{Token: testToken, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	srv := graph.NewGraphQL(store, graph.Options{TokenSet: true, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	srv.AroundFields(func(ctx context.Context, next graphql.Resolver) (any, error) {
 		switch graphql.GetFieldContext(ctx).Field.Name {
 		case "summary":
@@ -352,9 +354,9 @@ func hzDeadlineAnswer(t *testing.T, r *hzResult) string {
 
 func TestDeadline(t *testing.T) {
 	t.Run("expired before it starts", func(t *testing.T) {
-		s := mustOpenServerWith(t, false, graph.Options{Token: testToken, Limits: graph.Limits{Timeout: time.Nanosecond}})
+		s := mustOpenServerWith(t, false, httpapi.Options{Token: testToken, Limits: limits.Config{Timeout: time.Nanosecond}})
 		// The same database through a handler with the default deadline, to look at it.
-		normal := httptest.NewServer(graph.NewHandler(s.Store, graph.Options{Token: testToken, Logger: quietLogger}))
+		normal := httptest.NewServer(httpapi.NewHandler(s.Store, httpapi.Options{Token: testToken, Logger: quietLogger}))
 		t.Cleanup(normal.Close)
 		look := &Server{Server: normal, Store: s.Store}
 		before := hzSnapshot(t, look)
@@ -400,8 +402,8 @@ func TestDeadline(t *testing.T) {
 		// deadline lands inside a transaction is chance: the INTERNAL bug shows in some runs.
 		outcomes := map[string]int{}
 		for _, d := range []time.Duration{time.Microsecond, 10 * time.Microsecond, 50 * time.Microsecond, 100 * time.Microsecond, 200 * time.Microsecond, 500 * time.Microsecond, time.Millisecond, 2 * time.Millisecond, time.Second} {
-			s := mustOpenServerWith(t, true, graph.Options{Token: testToken, Limits: graph.Limits{Timeout: d}})
-			normal := httptest.NewServer(graph.NewHandler(s.Store, graph.Options{Token: testToken, Logger: quietLogger}))
+			s := mustOpenServerWith(t, true, httpapi.Options{Token: testToken, Limits: limits.Config{Timeout: d}})
+			normal := httptest.NewServer(httpapi.NewHandler(s.Store, httpapi.Options{Token: testToken, Logger: quietLogger}))
 			look := &Server{Server: normal, Store: s.Store}
 			acked := map[string]bool{}
 			for i := range 20 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -12,91 +11,17 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/validator/core"
 	"github.com/vektah/gqlparser/v2/validator/rules"
-)
 
-// Limits bound what one request may cost. Every field has a flag in server.go; a zero
-// shape limit means its default, a zero rate means no rate limit.
-type Limits struct {
-	MaxDepth         int           // deepest selection nesting (introspection not counted)
-	MaxComplexity    int           // cost budget, see complexity.go
-	MaxAliases       int           // aliased fields in one operation
-	MaxRootFields    int           // top-level fields in one operation
-	MaxFields        int           // fields in one operation, fragments expanded wherever spread
-	MaxSubscriptions int           // subscriptions open at once on one websocket
-	MaxStreams       int           // websockets and event streams open at once per client
-	MaxTokens        int           // lexer tokens in one document
-	MaxBodyBytes     int64         // request body size
-	Timeout          time.Duration // deadline of one request, down to the database
-
-	Rate          float64 // requests per second per client; 0 is unlimited
-	Burst         int     // requests a client may make at once
-	MutationRate  float64 // mutations per second per client; 0 is unlimited
-	MutationBurst int     // mutations a client may make at once
-	TrustProxy    bool    // take the client address from X-Forwarded-For
-}
-
-// DefaultLimits are safe for a public endpoint and roomy for a dashboard and for a test
-// suite or script that runs hundreds of requests in a few seconds: a flood still meets
-// 429 within a second.
-func DefaultLimits() Limits {
-	return Limits{
-		MaxDepth:         12,
-		MaxComplexity:    200000,
-		MaxAliases:       50,
-		MaxRootFields:    20,
-		MaxFields:        5000,
-		MaxSubscriptions: 20,
-		MaxStreams:       20,
-		MaxTokens:        15000,
-		MaxBodyBytes:     1 << 20,
-		Timeout:          10 * time.Second,
-		Rate:             50,
-		Burst:            300,
-		MutationRate:     10,
-		MutationBurst:    100,
-	}
-}
-
-// withDefaults fills the zero shape limits with their defaults.
-func (l Limits) withDefaults() Limits {
-	d := DefaultLimits()
-	for _, f := range []struct{ v, def *int }{
-		{&l.MaxDepth, &d.MaxDepth}, {&l.MaxComplexity, &d.MaxComplexity}, {&l.MaxAliases, &d.MaxAliases},
-		{&l.MaxRootFields, &d.MaxRootFields}, {&l.MaxFields, &d.MaxFields}, {&l.MaxSubscriptions, &d.MaxSubscriptions},
-		{&l.MaxStreams, &d.MaxStreams}, {&l.MaxTokens, &d.MaxTokens},
-	} {
-		if *f.v <= 0 {
-			*f.v = *f.def
-		}
-	}
-	if l.MaxBodyBytes <= 0 {
-		l.MaxBodyBytes = d.MaxBodyBytes
-	}
-	if l.Timeout <= 0 {
-		l.Timeout = d.Timeout
-	}
-	return l
-}
-
-// Limit error codes.
-const (
-	CodeDepthLimit        = "DEPTH_LIMIT_EXCEEDED"
-	CodeAliasLimit        = "ALIAS_LIMIT_EXCEEDED"
-	CodeRootFieldLimit    = "ROOT_FIELD_LIMIT_EXCEEDED"
-	CodeFieldLimit        = "FIELD_LIMIT_EXCEEDED"
-	CodeSubscriptionLimit = "SUBSCRIPTION_LIMIT_EXCEEDED"
-	CodeBodyTooLarge      = "REQUEST_TOO_LARGE"
-	CodeRateLimited       = "RATE_LIMITED"
-
-	CodeIntrospectionDisabled = "INTROSPECTION_DISABLED"
+	"diplomacy-timeline/apierr"
+	"diplomacy-timeline/limits"
 )
 
 // The limits refuse a request before it runs, as validation does, so they are protocol
 // errors to gqlgen's transports: HTTP 400 with application/graphql-response+json (422 with
 // application/json), like a validation error, not 200.
 func init() {
-	for _, code := range []string{CodeDepthLimit, CodeAliasLimit, CodeRootFieldLimit, CodeFieldLimit,
-		CodeComplexityLimit, CodeIntrospectionDisabled} {
+	for _, code := range []string{apierr.DepthLimit, apierr.AliasLimit, apierr.RootFieldLimit, apierr.FieldLimit,
+		apierr.ComplexityLimit, apierr.IntrospectionDisabled} {
 		errcode.RegisterErrorType(code, errcode.KindProtocol)
 	}
 }
@@ -105,7 +30,7 @@ func init() {
 // too deeply, with too many aliases or root fields, or too many fields once its fragments
 // are expanded. It runs before the complexity limit, whose walk expands every spread.
 type shapeLimit struct {
-	limits          Limits
+	limits          limits.Config
 	noIntrospection bool
 }
 
@@ -128,15 +53,15 @@ func (l shapeLimit) MutateOperationContext(_ context.Context, oc *graphql.Operat
 	switch {
 	case m.introspection && l.noIntrospection:
 		return &gqlerror.Error{Message: "introspection is turned off on this server",
-			Extensions: map[string]any{"code": CodeIntrospectionDisabled}}
+			Extensions: map[string]any{"code": apierr.IntrospectionDisabled}}
 	case m.roots > l.limits.MaxRootFields:
-		return limitError(CodeRootFieldLimit, "root field", l.limits.MaxRootFields, m.roots)
+		return limitError(apierr.RootFieldLimit, "root field", l.limits.MaxRootFields, m.roots)
 	case m.depth > l.limits.MaxDepth:
-		return limitError(CodeDepthLimit, "depth", l.limits.MaxDepth, m.depth)
+		return limitError(apierr.DepthLimit, "depth", l.limits.MaxDepth, m.depth)
 	case m.aliases > l.limits.MaxAliases:
-		return limitError(CodeAliasLimit, "alias", l.limits.MaxAliases, m.aliases)
+		return limitError(apierr.AliasLimit, "alias", l.limits.MaxAliases, m.aliases)
 	case m.fields > l.limits.MaxFields:
-		return limitError(CodeFieldLimit, "field", l.limits.MaxFields, m.fields)
+		return limitError(apierr.FieldLimit, "field", l.limits.MaxFields, m.fields)
 	}
 	return nil
 }
@@ -173,7 +98,7 @@ func answerTimeouts(ctx context.Context, next graphql.OperationHandler) graphql.
 		}
 		answered = true
 		return &graphql.Response{Errors: gqlerror.List{{Message: "the request took too long and was stopped",
-			Extensions: map[string]any{"code": CodeTimeout}}}}
+			Extensions: map[string]any{"code": apierr.Timeout}}}}
 	}
 }
 

@@ -1,19 +1,19 @@
-package graph_test
+package httpapi_test
 
 import (
+	"diplomacy-timeline/httpapi"
+	"diplomacy-timeline/limits"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-
-	"diplomacy-timeline/graph"
 )
 
 // hzLimited are the limits of the rate-limit tests: 5 requests a second in bursts of 5,
 // one mutation a second in bursts of 2.
-var hzLimited = graph.Limits{Rate: 5, Burst: 5, MutationRate: 1, MutationBurst: 2}
+var hzLimited = limits.Config{Rate: 5, Burst: 5, MutationRate: 1, MutationBurst: 2}
 
 // hzPost posts a GraphQL request with extra headers and returns the raw answer.
 func hzPost(t *testing.T, s *Server, header map[string]string, query string, vars map[string]any) *hzResult {
@@ -50,7 +50,7 @@ func hzBurst(t *testing.T, s *Server, header map[string]string, n int) (statuses
 }
 
 func TestRateLimitRequests(t *testing.T) {
-	s := mustOpenServerWith(t, false, graph.Options{Token: testToken, Limits: hzLimited})
+	s := mustOpenServerWith(t, false, httpapi.Options{Token: testToken, Limits: hzLimited})
 	start := time.Now()
 	for i := 1; i <= 5; i++ {
 		if r := hzPost(t, s, nil, `{ topics { totalCount } }`, nil); r.status != http.StatusOK || len(r.resp.Errors) > 0 {
@@ -87,7 +87,7 @@ func TestRateLimitRequests(t *testing.T) {
 }
 
 func TestRateLimitMutations(t *testing.T) {
-	s := mustOpenServerWith(t, false, graph.Options{Token: testToken, Limits: hzLimited})
+	s := mustOpenServerWith(t, false, httpapi.Options{Token: testToken, Limits: hzLimited})
 	create := `mutation($slug: String!) { createTopic(input: {slug: $slug, name: $slug}) { id slug } }`
 	start := time.Now()
 	for i := 1; i <= 2; i++ {
@@ -119,7 +119,7 @@ func TestRateLimitMutations(t *testing.T) {
 // TestRateLimitMutationFields: each mutation field of an operation takes a token, so
 // aliased mutations in one request are no way around the budget.
 func TestRateLimitMutationFields(t *testing.T) {
-	s := mustOpenServerWith(t, false, graph.Options{Token: testToken, Limits: graph.Limits{MutationRate: 0.01, MutationBurst: 3}})
+	s := mustOpenServerWith(t, false, httpapi.Options{Token: testToken, Limits: limits.Config{MutationRate: 0.01, MutationBurst: 3}})
 	three := `mutation { a: createTopic(input: {slug: "hz-a", name: "A"}) { id } b: createTopic(input: {slug: "hz-b", name: "B"}) { id } ...More }
 		fragment More on Mutation { c: createTopic(input: {slug: "hz-c", name: "C"}) { id } }`
 	if r := hzPost(t, s, hzAuth, three, nil); r.status != http.StatusOK || len(r.resp.Errors) > 0 {
@@ -129,7 +129,7 @@ func TestRateLimitMutationFields(t *testing.T) {
 	hzWantRateLimited(t, hzPost(t, s, hzAuth, one, nil))
 
 	// Failed mutations count too: two and two is over three.
-	s = mustOpenServerWith(t, false, graph.Options{Token: testToken, Limits: graph.Limits{MutationRate: 0.01, MutationBurst: 3}})
+	s = mustOpenServerWith(t, false, httpapi.Options{Token: testToken, Limits: limits.Config{MutationRate: 0.01, MutationBurst: 3}})
 	two := `mutation { a: deleteTopic(id: "x") b: deleteTopic(id: "y") }`
 	if r := hzPost(t, s, hzAuth, two, nil); r.status != http.StatusOK || len(r.resp.Errors) != 2 {
 		t.Fatalf("two bad deletes: status %d, %.300s", r.status, r.raw)
@@ -143,7 +143,7 @@ func TestRateLimitTrustProxy(t *testing.T) {
 	t.Run("on: each forwarded address has its own budget", func(t *testing.T) {
 		limits := hzLimited
 		limits.TrustProxy = true
-		s := mustOpenServerWith(t, true, graph.Options{Token: testToken, Limits: limits})
+		s := mustOpenServerWith(t, true, httpapi.Options{Token: testToken, Limits: limits})
 		a, slowA := hzBurst(t, s, xff("203.0.113.1"), 6)
 		start := time.Now()
 		b, _ := hzBurst(t, s, xff("203.0.113.2"), 5)
@@ -165,7 +165,7 @@ func TestRateLimitTrustProxy(t *testing.T) {
 	})
 
 	t.Run("off: X-Forwarded-For is ignored", func(t *testing.T) {
-		s := mustOpenServerWith(t, true, graph.Options{Token: testToken, Limits: hzLimited})
+		s := mustOpenServerWith(t, true, httpapi.Options{Token: testToken, Limits: hzLimited})
 		var got []int
 		start := time.Now()
 		for i := range 6 {
@@ -214,7 +214,7 @@ func TestCORS(t *testing.T) {
 	const dash = "https://dash.example"
 
 	t.Run("configured origin", func(t *testing.T) {
-		s := mustOpenServerWith(t, true, graph.Options{Token: testToken, CORSOrigins: []string{dash}})
+		s := mustOpenServerWith(t, true, httpapi.Options{Token: testToken, CORSOrigins: []string{dash}})
 		res := hzPreflight(t, s, dash)
 		if res.StatusCode/100 != 2 {
 			t.Errorf("preflight from %s: status %d", dash, res.StatusCode)
@@ -237,7 +237,7 @@ func TestCORS(t *testing.T) {
 	})
 
 	t.Run("another origin", func(t *testing.T) {
-		s := mustOpenServerWith(t, true, graph.Options{Token: testToken, CORSOrigins: []string{dash}})
+		s := mustOpenServerWith(t, true, httpapi.Options{Token: testToken, CORSOrigins: []string{dash}})
 		for _, origin := range []string{"https://evil.example", "https://dash.example.evil.example", "http://dash.example", "null"} {
 			res := hzPreflight(t, s, origin)
 			if res.StatusCode >= 500 {
@@ -254,7 +254,7 @@ func TestCORS(t *testing.T) {
 	})
 
 	t.Run("no origins configured", func(t *testing.T) {
-		s := mustOpenServerWith(t, true, graph.Options{Token: testToken})
+		s := mustOpenServerWith(t, true, httpapi.Options{Token: testToken})
 		for _, origin := range []string{dash, "https://evil.example"} {
 			res := hzPreflight(t, s, origin)
 			if res.StatusCode >= 500 {
@@ -273,7 +273,7 @@ func TestCORS(t *testing.T) {
 	t.Run("a simple cross-site request cannot write", func(t *testing.T) {
 		// A form post (no preflight) carries no JSON content type, so it is refused before
 		// the mutation runs, whatever the origin: the CSRF guard.
-		s := mustOpenServerWith(t, true, graph.Options{Token: testToken, CORSOrigins: []string{dash}})
+		s := mustOpenServerWith(t, true, httpapi.Options{Token: testToken, CORSOrigins: []string{dash}})
 		for _, ctype := range []string{"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"} {
 			r := hzSend(t, s, hzCase{
 				name: ctype, ctype: ctype,
@@ -327,7 +327,7 @@ func TestIntrospection(t *testing.T) {
 	})
 
 	t.Run("off", func(t *testing.T) {
-		s := mustOpenServerWith(t, true, graph.Options{Token: testToken, NoIntrospection: true})
+		s := mustOpenServerWith(t, true, httpapi.Options{Token: testToken, NoIntrospection: true})
 		var internal []string
 		for _, q := range []string{hzIntrospection, `{ __type(name: "Session") { name fields { name } } }`} {
 			r := s.Do(t, "", q, nil)
@@ -357,7 +357,7 @@ func TestIntrospection(t *testing.T) {
 	})
 
 	t.Run("off: no SDL either", func(t *testing.T) {
-		s := mustOpenServerWith(t, true, graph.Options{Token: testToken, NoIntrospection: true})
+		s := mustOpenServerWith(t, true, httpapi.Options{Token: testToken, NoIntrospection: true})
 		res, err := http.Get(s.URL + "/schema.graphql")
 		if err != nil {
 			t.Fatal(err)
@@ -369,7 +369,7 @@ func TestIntrospection(t *testing.T) {
 	})
 
 	t.Run("off: no suggestions for a misspelled name", func(t *testing.T) {
-		s := mustOpenServerWith(t, true, graph.Options{Token: testToken, NoIntrospection: true})
+		s := mustOpenServerWith(t, true, httpapi.Options{Token: testToken, NoIntrospection: true})
 		for _, q := range []string{
 			`{ topics { totalCountt } }`,
 			`{ topicz { totalCount } }`,
@@ -396,7 +396,7 @@ func TestIntrospection(t *testing.T) {
 	})
 
 	t.Run("off: no suggestions for arguments, input fields, enum values", func(t *testing.T) {
-		s := mustOpenServerWith(t, true, graph.Options{Token: testToken, NoIntrospection: true})
+		s := mustOpenServerWith(t, true, httpapi.Options{Token: testToken, NoIntrospection: true})
 		var leaks []string
 		for _, q := range []string{
 			`{ topics(frist: 1) { totalCount } }`,

@@ -1,4 +1,4 @@
-package graph_test
+package export_test
 
 // Tests of the timeline exports (/export/…) through the real HTTP handler, on SQLite or,
 // with TEST_DATABASE_URL, PostgreSQL. Every export is read by a real parser — the .ics by
@@ -11,6 +11,7 @@ package graph_test
 import (
 	"bytes"
 	"context"
+	"diplomacy-timeline/httpapi/apitest"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -32,7 +33,8 @@ import (
 
 	"diplomacy-timeline/db"
 	"diplomacy-timeline/db/dbtest"
-	"diplomacy-timeline/graph"
+	"diplomacy-timeline/httpapi"
+	"diplomacy-timeline/limits"
 )
 
 // ---------------------------------------------------------------------------------------
@@ -42,17 +44,17 @@ import (
 // PostgreSQL when TEST_DATABASE_URL is set), with the default dataset unless empty.
 func exOpen(tb testing.TB, empty bool) *Server {
 	tb.Helper()
-	return exOpenWith(tb, empty, graph.Options{Token: testToken, Logger: quietLogger})
+	return exOpenWith(tb, empty, httpapi.Options{Token: testToken, Logger: quietLogger})
 }
 
 // exOpenWith is exOpen with the handler's options.
-func exOpenWith(tb testing.TB, empty bool, opts graph.Options) *Server {
+func exOpenWith(tb testing.TB, empty bool, opts httpapi.Options) *Server {
 	tb.Helper()
 	store, err := db.Open(context.Background(), dbtest.DSN(tb), db.Options{NoDataset: empty, Logger: quietLogger})
 	if err != nil {
 		tb.Fatalf("open database: %v", err)
 	}
-	srv := httptest.NewServer(graph.NewHandler(store, opts))
+	srv := httptest.NewServer(httpapi.NewHandler(store, opts))
 	tb.Cleanup(func() {
 		srv.Close()
 		_ = store.Close()
@@ -123,8 +125,8 @@ type exFilter struct {
 
 // vars returns the filter as GraphQL variables, as the timeline tests build them.
 func (f exFilter) vars() map[string]any {
-	return tlFilter{From: f.From, To: f.To, Kinds: f.Kinds, Platforms: f.Platforms, Countries: f.Countries,
-		Officials: f.Officials, Topics: f.Topics, Text: f.Text}.vars()
+	return apitest.TimelineFilter{From: f.From, To: f.To, Kinds: f.Kinds, Platforms: f.Platforms, Countries: f.Countries,
+		Officials: f.Officials, Topics: f.Topics, Text: f.Text}.Vars()
 }
 
 // query returns the filter as an export's query string ("" or "?…"), lists comma-separated.
@@ -1562,8 +1564,8 @@ func TestExportTruncation(t *testing.T) {
 		t.Errorf("limit=%d: X-Export-Truncated %q, X-Export-Count %q", len(all), r.Header.Get("X-Export-Truncated"), r.Header.Get("X-Export-Count"))
 	}
 	// The default limit is the maximum.
-	if got := exGet(t, s, http.MethodGet, "/export/popolo.json").Header.Get("X-Export-Limit"); got != strconv.Itoa(graph.ExportMaxEntries) {
-		t.Errorf("default X-Export-Limit %q, want %d", got, graph.ExportMaxEntries)
+	if got := exGet(t, s, http.MethodGet, "/export/popolo.json").Header.Get("X-Export-Limit"); got != strconv.Itoa(limits.ExportMaxEntries) {
+		t.Errorf("default X-Export-Limit %q, want %d", got, limits.ExportMaxEntries)
 	}
 }
 
@@ -1674,7 +1676,7 @@ func TestExportHTTP(t *testing.T) {
 }
 
 func TestExportCORSAndDeadline(t *testing.T) {
-	s := exOpenWith(t, false, graph.Options{Logger: quietLogger, CORSOrigins: []string{"https://dash.example"}})
+	s := exOpenWith(t, false, httpapi.Options{Logger: quietLogger, CORSOrigins: []string{"https://dash.example"}})
 	r := exGet(t, s, http.MethodGet, "/export/timelinejs.json", "Origin", "https://dash.example")
 	if r.Status != http.StatusOK || r.Header.Get("Access-Control-Allow-Origin") != "https://dash.example" ||
 		!strings.Contains(r.Header.Get("Access-Control-Expose-Headers"), "X-Export-Truncated") {
@@ -1686,7 +1688,7 @@ func TestExportCORSAndDeadline(t *testing.T) {
 	}
 
 	// Past the request deadline an export is refused with 503 TIMEOUT and Retry-After.
-	slow := exOpenWith(t, false, graph.Options{Logger: quietLogger, Limits: graph.Limits{Timeout: time.Nanosecond}})
+	slow := exOpenWith(t, false, httpapi.Options{Logger: quietLogger, Limits: limits.Config{Timeout: time.Nanosecond}})
 	r = exGet(t, slow, http.MethodGet, "/export/popolo.json")
 	var body Response
 	if err := json.Unmarshal(r.Body, &body); err != nil || r.Status != http.StatusServiceUnavailable || body.Code(t) != "TIMEOUT" || r.Header.Get("Retry-After") == "" {
@@ -1747,13 +1749,13 @@ func TestExportPublicURL(t *testing.T) {
 		}
 		return urls
 	}
-	public := exOpenWith(t, false, graph.Options{Logger: quietLogger, PublicURL: "https://timeline.example/dt"})
+	public := exOpenWith(t, false, httpapi.Options{Logger: quietLogger, PublicURL: "https://timeline.example/dt"})
 	for _, u := range calendarURLs(public, "evil.example") {
 		if !strings.HasPrefix(u, "https://timeline.example/dt/?selected=") {
 			t.Errorf("with a public URL, the calendar links to %s", u)
 		}
 	}
-	plain := exOpenWith(t, false, graph.Options{Logger: quietLogger})
+	plain := exOpenWith(t, false, httpapi.Options{Logger: quietLogger})
 	for _, u := range calendarURLs(plain, "dash.example:8080") {
 		if !strings.HasPrefix(u, "http://dash.example:8080/?selected=") {
 			t.Errorf("without a public URL, the calendar links to %s", u)

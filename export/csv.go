@@ -1,4 +1,4 @@
-package graph
+package export
 
 // /export/timeline.csv: one row per entry, RFC 4180 (comma-separated, fields quoted when
 // needed, CRLF line endings, UTF-8 without a byte order mark), under a header row.

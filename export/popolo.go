@@ -1,4 +1,4 @@
-package graph
+package export
 
 // /export/popolo.json: the people, bodies and meetings of the exported entries in the
 // Popolo data specification (https://www.popoloproject.com/specs/), as one document

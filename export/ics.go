@@ -1,4 +1,4 @@
-package graph
+package export
 
 // /export/calendar.ics: the sessions as an RFC 5545 calendar, to import or subscribe to.
 //

@@ -1,4 +1,4 @@
-package graph
+package export
 
 // /export/timelinejs.json: Knight Lab TimelineJS3's JSON format
 // (https://timeline.knightlab.com/docs/json-format.html).
@@ -21,6 +21,7 @@ import (
 	"html"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -201,7 +202,7 @@ func tljsBody(d *exportData, e *model.TimelineEntry) string {
 func exportSummary(d *exportData, req *exportRequest) string {
 	f := req.params.filter
 	n := len(d.entries)
-	parts := []string{itoa(int64(n)) + " entries"}
+	parts := []string{strconv.Itoa(n) + " entries"}
 	if n == 1 {
 		parts[0] = "1 entry"
 	}
@@ -229,7 +230,7 @@ func exportSummary(d *exportData, req *exportRequest) string {
 		parts = append(parts, `text "`+*f.Text+`"`)
 	}
 	if d.truncated {
-		parts = append(parts, "truncated at the limit of "+itoa(int64(req.params.limit)))
+		parts = append(parts, "truncated at the limit of "+strconv.Itoa(req.params.limit))
 	}
 	return strings.Join(parts, "; ")
 }

@@ -1,4 +1,4 @@
-package graph
+package export
 
 // /export/vis-timeline.json: {"items": [...], "groups": [...]}, ready for
 // new vis.Timeline(el, new vis.DataSet(items), new vis.DataSet(groups))

@@ -1,0 +1,111 @@
+// Package limits names, in one place, every bound the server puts on what a client may
+// ask for: the configurable limits of a request (Config, each with a flag and an
+// environment variable in server.go) and the fixed caps of the API contract (page sizes,
+// list lengths, export sizes). A refusal of any of them is a coded error; the codes live
+// with the layers that refuse (graph, httpapi, export) and in package apierr.
+package limits
+
+import "time"
+
+// Config bounds what one request may cost. A zero shape limit means its default, a zero
+// rate means no rate limit.
+type Config struct {
+	MaxDepth         int           // deepest selection nesting (introspection not counted)
+	MaxComplexity    int           // cost budget, see graph/complexity.go
+	MaxAliases       int           // aliased fields in one operation
+	MaxRootFields    int           // top-level fields in one operation
+	MaxFields        int           // fields in one operation, fragments expanded wherever spread
+	MaxSubscriptions int           // subscriptions open at once on one websocket
+	MaxStreams       int           // websockets and event streams open at once per client
+	MaxTokens        int           // lexer tokens in one document
+	MaxBodyBytes     int64         // request body size
+	Timeout          time.Duration // deadline of one request, down to the database
+
+	Rate          float64 // requests per second per client; 0 is unlimited
+	Burst         int     // requests a client may make at once
+	MutationRate  float64 // mutations per second per client; 0 is unlimited
+	MutationBurst int     // mutations a client may make at once
+	TrustProxy    bool    // take the client address from X-Forwarded-For
+}
+
+// Default is safe for a public endpoint and roomy for a dashboard and for a test suite or
+// script that runs hundreds of requests in a few seconds: a flood still meets 429 within a
+// second.
+func Default() Config {
+	return Config{
+		MaxDepth:         12,
+		MaxComplexity:    200000,
+		MaxAliases:       50,
+		MaxRootFields:    20,
+		MaxFields:        5000,
+		MaxSubscriptions: 20,
+		MaxStreams:       20,
+		MaxTokens:        15000,
+		MaxBodyBytes:     1 << 20,
+		Timeout:          10 * time.Second,
+		Rate:             50,
+		Burst:            300,
+		MutationRate:     10,
+		MutationBurst:    100,
+	}
+}
+
+// WithDefaults fills the zero shape limits with their defaults; rates are left alone, since
+// zero turns a rate limit off.
+func (l Config) WithDefaults() Config {
+	d := Default()
+	for _, f := range []struct{ v, def *int }{
+		{&l.MaxDepth, &d.MaxDepth}, {&l.MaxComplexity, &d.MaxComplexity}, {&l.MaxAliases, &d.MaxAliases},
+		{&l.MaxRootFields, &d.MaxRootFields}, {&l.MaxFields, &d.MaxFields}, {&l.MaxSubscriptions, &d.MaxSubscriptions},
+		{&l.MaxStreams, &d.MaxStreams}, {&l.MaxTokens, &d.MaxTokens},
+	} {
+		if *f.v <= 0 {
+			*f.v = *f.def
+		}
+	}
+	if l.MaxBodyBytes <= 0 {
+		l.MaxBodyBytes = d.MaxBodyBytes
+	}
+	if l.Timeout <= 0 {
+		l.Timeout = d.Timeout
+	}
+	return l
+}
+
+// The fixed caps of the API contract. They are not configurable: clients and the
+// documentation rely on them.
+const (
+	// DefaultPageSize is a connection's page without first or last.
+	DefaultPageSize = 20
+	// MaxPageSize is the largest first or last a connection takes.
+	MaxPageSize = 100
+	// MaxNodeIDs is the most IDs one nodes(ids:) or one list of IDs in an input takes.
+	MaxNodeIDs = 100
+	// MaxFilterValues is the most values one list of a filter takes.
+	MaxFilterValues = 300
+	// MaxTimelineFilterValues is the most values of one of the timeline filter's lists
+	// other than countries (which take MaxFilterValues).
+	MaxTimelineFilterValues = 100
+	// MaxSearchOffset is how deep search pages may go: ranking is exact, so a page costs
+	// every match before it.
+	MaxSearchOffset = 10000
+	// ListCost is what an unpaginated list (a session's participants) is assumed to hold
+	// when estimating a query's complexity.
+	ListCost = 10
+	// BucketsCost is what timelineBuckets is assumed to return when estimating a query's
+	// complexity.
+	BucketsCost = 100
+
+	// ExportMaxEntries is the most entries one export holds, and its default limit.
+	ExportMaxEntries = 10000
+	// ExportPageSize is how many entries an export reads at a time.
+	ExportPageSize = 100
+	// ExportsAtOnce is how many exports the server builds at once; more wait their turn.
+	ExportsAtOnce = 4
+
+	// SubscriberBuffer is how many entries a subscriber may fall behind before it misses
+	// entries rather than slowing writers down.
+	SubscriberBuffer = 256
+	// QueryCacheSize is how many parsed documents (and persisted queries) the server keeps.
+	QueryCacheSize = 1000
+)
