@@ -61,10 +61,11 @@ func describe(err error) string {
 	return err.Error()
 }
 
-func datasetFlags(name, usage string, stderr io.Writer) (*flag.FlagSet, *string) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+func datasetFlags(name, usage string, stderr io.Writer) (*flags, *string) {
+	fs := newFlags(name)
 	fs.SetOutput(stderr)
-	dsn := fs.String("db", envOr("DATABASE_URL", "diplomacy.db"), "SQLite file, or a postgres:// URL (env DATABASE_URL)")
+	dsn := new(string)
+	fs.dbFlag(dsn, "SQLite file, or a postgres:// URL")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: %s\n\n%s\n\nflags:\n", usage, datasetHelp[name])
 		fs.PrintDefaults()
@@ -88,7 +89,7 @@ func isPostgres(dsn string) bool {
 // exportDataset implements `export [--db DSN]`, writing the dataset to stdout.
 func exportDataset(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) error {
 	fs, dsn := datasetFlags("export", "diplomacy-timeline export [--db DSN] > world.json", stderr)
-	if err := fs.Parse(args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -113,7 +114,7 @@ func exportDataset(ctx context.Context, args []string, stdout, stderr io.Writer,
 // importDataset implements `import [--db DSN] FILE`, reporting progress on stderr.
 func importDataset(ctx context.Context, args []string, stdin io.Reader, stderr io.Writer, log *slog.Logger) error {
 	fs, dsn := datasetFlags("import", "diplomacy-timeline import [--db DSN] world.json", stderr)
-	if err := fs.Parse(args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -14,11 +13,12 @@ import (
 // generate implements `diplomacy-timeline generate`: it fills an empty database with a
 // deterministic synthetic world, for benchmarks, load tests and demos.
 func generate(args []string, log *slog.Logger) error {
-	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
-	dsn := fs.String("db", envOr("DATABASE_URL", "diplomacy.db"), "SQLite file, or a postgres:// URL; must hold no data (env DATABASE_URL)")
+	fs := newFlags("generate")
+	dsn := new(string)
+	fs.dbFlag(dsn, "SQLite file, or a postgres:// URL; must hold no data")
 	sessions := fs.Int("sessions", 10000, "number of sessions; the rest of the world scales with it")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same world on either backend")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	ctx := context.Background()
