@@ -32,7 +32,6 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	"diplomacy-timeline/db"
-	"diplomacy-timeline/db/dbtest"
 	"diplomacy-timeline/httpapi"
 	"diplomacy-timeline/limits"
 )
@@ -44,22 +43,13 @@ import (
 // PostgreSQL when TEST_DATABASE_URL is set), with the default dataset unless empty.
 func exOpen(tb testing.TB, empty bool) *Server {
 	tb.Helper()
-	return exOpenWith(tb, empty, httpapi.Options{Token: testToken, Logger: quietLogger})
+	return MustOpenServer(tb, empty)
 }
 
 // exOpenWith is exOpen with the handler's options.
 func exOpenWith(tb testing.TB, empty bool, opts httpapi.Options) *Server {
 	tb.Helper()
-	store, err := db.Open(context.Background(), dbtest.DSN(tb), db.Options{NoDataset: empty, Logger: quietLogger})
-	if err != nil {
-		tb.Fatalf("open database: %v", err)
-	}
-	srv := httptest.NewServer(httpapi.NewHandler(store, opts))
-	tb.Cleanup(func() {
-		srv.Close()
-		_ = store.Close()
-	})
-	return &Server{Server: srv, Store: store}
+	return mustOpenServerWith(tb, empty, opts)
 }
 
 // exResponse is an export's HTTP response.

@@ -15,8 +15,6 @@ type (
 
 var quietLogger = apitest.QuietLogger
 
-const testToken = apitest.Token
-
 // MustOpenServer starts the real handler over a fresh database, with the default dataset
 // unless empty.
 func MustOpenServer(tb testing.TB, empty bool) *Server {

@@ -19,9 +19,6 @@ import (
 // hzNoContentType asks hzSend to send no Content-Type header at all.
 const hzNoContentType = "-"
 
-// hz4xx stands, in hzCase.status, for any status of that class.
-const hz4xx = 4
-
 // hzCase is one hostile request and what the server must answer.
 type hzCase struct {
 	name    string
