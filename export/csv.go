@@ -4,12 +4,16 @@ package export
 // needed, CRLF line endings, UTF-8 without a byte order mark), under a header row.
 //
 //	id, kind, date, end_date, precision, title, summary, platform, countries, topics,
-//	subject_type, subject_id, sources
+//	subject_type, subject_id, participants, source_urls, source_titles
 //
 // id and subject_id are global IDs (node(id:) resolves them); date and end_date are as
 // written ("2015", "2023-07", "2023-07-28") and precision says which (YEAR, MONTH, DAY);
-// platform is a slug, countries ISO codes and topics slugs, the lists joined with ";";
-// sources are the cited sources' URLs (a title when a source has none), joined with ";".
+// platform is a slug, countries ISO codes and topics slugs. participants are a session's
+// participants as "Name (CC)", CC being the country represented. source_urls and
+// source_titles list the cited sources in the same order, one item each (an empty URL for
+// a source without one), so the n-th URL and the n-th title are one source's. Lists are
+// joined with ";"; within an item of the last three, a ";" is written "\;" and a "\" is
+// written "\\", so splitting on unescaped semicolons gives the items back.
 //
 // Formula injection: a spreadsheet runs a cell that starts with =, +, - or @ (and, in some,
 // a tab or a carriage return) as a formula, so such a cell is written with a leading
@@ -26,7 +30,12 @@ import (
 
 // CSVHeader is the header row of /export/timeline.csv.
 var CSVHeader = []string{"id", "kind", "date", "end_date", "precision", "title", "summary", "platform",
-	"countries", "topics", "subject_type", "subject_id", "sources"}
+	"countries", "topics", "subject_type", "subject_id", "participants", "source_urls", "source_titles"}
+
+// csvItem escapes a list item that may hold the separator: "\" as "\\", ";" as "\;".
+func csvItem(s string) string {
+	return strings.NewReplacer(`\`, `\\`, ";", `\;`).Replace(s)
+}
 
 // csvSafe defuses a cell a spreadsheet would run as a formula.
 func csvSafe(s string) string {
@@ -52,7 +61,7 @@ func renderCSV(d *exportData, _ *exportRequest) ([]byte, error) {
 		if p := d.platformOf(e); p != nil {
 			platform = p.Slug
 		}
-		var countries, topics, sources []string
+		var countries, topics, participants, urls, titles []string
 		for _, c := range d.entryCountries[e.ID] {
 			countries = append(countries, c.Code)
 		}
@@ -60,20 +69,22 @@ func renderCSV(d *exportData, _ *exportRequest) ([]byte, error) {
 			topics = append(topics, t.Slug)
 		}
 		for _, s := range d.sourcesOf(e) {
-			if s.URL != nil && *s.URL != "" {
-				sources = append(sources, *s.URL)
-			} else {
-				sources = append(sources, s.Title)
-			}
+			urls = append(urls, csvItem(deref(s.URL)))
+			titles = append(titles, csvItem(s.Title))
 		}
 		typ, id := e.SubjectRef()
+		if typ == model.TypeSession {
+			for _, p := range d.participants[id] {
+				participants = append(participants, csvItem(d.participantCode(p)))
+			}
+		}
 		subject := ""
 		if typ != "" {
 			subject = model.IntID(typ, id)
 		}
 		row := []string{e.NodeID(), string(e.Kind), e.Date.String(), end, precisions[e.Date.Precision()],
 			e.Title, deref(e.Summary), platform, strings.Join(countries, ";"), strings.Join(topics, ";"),
-			typ, subject, strings.Join(sources, ";")}
+			typ, subject, strings.Join(participants, ";"), strings.Join(urls, ";"), strings.Join(titles, ";")}
 		for i := range row {
 			row[i] = csvSafe(row[i])
 		}
@@ -83,4 +94,21 @@ func renderCSV(d *exportData, _ *exportRequest) ([]byte, error) {
 	}
 	w.Flush()
 	return b.Bytes(), w.Error()
+}
+
+// participantCode is a participant as "Name (CC)", CC being the country represented (the
+// official's own when the participation names none).
+func (d *exportData) participantCode(p *model.Participant) string {
+	o := d.officials[p.OfficialID]
+	if o == nil {
+		return ""
+	}
+	country := p.CountryCode
+	if country == nil {
+		country = o.CountryCode
+	}
+	if country == nil {
+		return o.Name
+	}
+	return o.Name + " (" + *country + ")"
 }

@@ -70,7 +70,7 @@ var exportFormats = []*exportFormat{
 	{name: "timelinejs.json", contentType: "application/json", needs: exportNeeds{links: true, sources: true}, render: renderTimelineJS},
 	{name: "vis-timeline.json", contentType: "application/json", render: renderVisTimeline},
 	{name: "calendar.ics", contentType: "text/calendar; charset=utf-8", sessionsOnly: true, needs: exportNeeds{sessions: true, sources: true}, render: renderICS},
-	{name: "timeline.csv", contentType: "text/csv; charset=utf-8", needs: exportNeeds{links: true, sources: true}, render: renderCSV},
+	{name: "timeline.csv", contentType: "text/csv; charset=utf-8", needs: exportNeeds{links: true, sources: true, sessions: true}, render: renderCSV},
 	{name: "popolo.json", contentType: "application/json", needs: exportNeeds{sessions: true, sources: true, people: true}, render: renderPopolo},
 }
 

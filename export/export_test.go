@@ -149,6 +149,7 @@ func (f exFilter) String() string { return f.query() }
 
 type exName struct {
 	ID   string `json:"id"`
+	Code string `json:"code"` // of a country
 	Name string `json:"name"`
 }
 
@@ -233,7 +234,7 @@ const exTimelineQuery = `query($filter: TimelineFilter, $order: SortOrder, $afte
           platform { id name } parent { id }
           location { city venue latitude longitude country { name } }
           hostCountry { name }
-          participants { role official { id name country { name } } country { name } }
+          participants { role official { id name country { code name } } country { code name } }
         }
       }
     }
@@ -694,7 +695,7 @@ func exCheckCSV(tb testing.TB, body []byte, want []exEntry) {
 		tb.Fatalf("csv: %v\n%s", err, body)
 	}
 	header := []string{"id", "kind", "date", "end_date", "precision", "title", "summary", "platform",
-		"countries", "topics", "subject_type", "subject_id", "sources"}
+		"countries", "topics", "subject_type", "subject_id", "participants", "source_urls", "source_titles"}
 	if len(rows) == 0 || !slices.Equal(rows[0], header) {
 		tb.Fatalf("csv: header %v, want %v", rows[:min(1, len(rows))], header)
 	}
@@ -714,22 +715,36 @@ func exCheckCSV(tb testing.TB, body []byte, want []exEntry) {
 		if e.Platform != nil {
 			platform = e.Platform.Slug
 		}
-		var countries, topics, sources []string
+		var countries, topics, participants, urls, titles []string
 		for _, c := range e.Countries {
 			countries = append(countries, c.Code)
 		}
 		for _, t := range e.Topics {
 			topics = append(topics, t.Slug)
 		}
-		for _, s := range e.Sources {
-			if s.URL != nil {
-				sources = append(sources, *s.URL)
+		item := strings.NewReplacer(`\`, `\\`, ";", `\;`).Replace
+		for _, p := range e.Subject.Participants {
+			country := p.Country
+			if country == nil {
+				country = p.Official.Country
+			}
+			if country == nil {
+				participants = append(participants, item(p.Official.Name))
 			} else {
-				sources = append(sources, s.Title)
+				participants = append(participants, item(p.Official.Name+" ("+country.Code+")"))
 			}
 		}
+		for _, s := range e.Sources {
+			url := ""
+			if s.URL != nil {
+				url = *s.URL
+			}
+			urls = append(urls, item(url))
+			titles = append(titles, item(s.Title))
+		}
 		wantRow := []string{e.ID, e.Kind, e.Date, end, exPrecision(e.Date), e.Title, summary, platform,
-			strings.Join(countries, ";"), strings.Join(topics, ";"), e.Subject.Typename, e.Subject.ID, strings.Join(sources, ";")}
+			strings.Join(countries, ";"), strings.Join(topics, ";"), e.Subject.Typename, e.Subject.ID,
+			strings.Join(participants, ";"), strings.Join(urls, ";"), strings.Join(titles, ";")}
 		for j := range row {
 			row[j] = exUnformula(tb, row[j])
 		}
@@ -1116,6 +1131,34 @@ func TestExportDefaultDataset(t *testing.T) {
 	for _, f := range filters {
 		t.Run(strings.TrimPrefix(f.String(), "?"), func(t *testing.T) { exCheckAll(t, s, f) })
 	}
+
+	t.Run("csv participants and sources", func(t *testing.T) {
+		rows, err := csv.NewReader(bytes.NewReader(exExport(t, s, "timeline.csv", exFilter{Kinds: []string{"SESSION"}}).Body)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := map[string]int{}
+		for i, name := range rows[0] {
+			col[name] = i
+		}
+		for _, row := range rows[1:] {
+			if row[col["title"]] != "C5+1 Special Session on Afghanistan" {
+				continue
+			}
+			participants := strings.Split(row[col["participants"]], ";")
+			slices.Sort(participants)
+			if want := []string{"Talgat Kaliyev (KZ)", "Thomas West (US)"}; !slices.Equal(participants, want) {
+				t.Errorf("participants %q, want %q", participants, want)
+			}
+			urls, titles := strings.Split(row[col["source_urls"]], ";"), strings.Split(row[col["source_titles"]], ";")
+			// The article the dataset models is cited without a URL: an empty URL, and its title.
+			if want := []string{""}; !slices.Equal(urls, want) || len(titles) != 1 || !strings.Contains(titles[0], "Thomas West") {
+				t.Errorf("source_urls %q and source_titles %q: want one source, with no URL and its title", urls, titles)
+			}
+			return
+		}
+		t.Fatalf("no row of the special session in %q", rows)
+	})
 
 	t.Run("contents", func(t *testing.T) {
 		all := exTimeline(t, s, exFilter{})
