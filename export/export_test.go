@@ -1114,6 +1114,7 @@ func exCheckAll(t *testing.T, s *Server, f exFilter) {
 // 1. The default dataset, unfiltered and filtered.
 
 func TestExportDefaultDataset(t *testing.T) {
+	t.Parallel()
 	s := exOpen(t, false)
 	filters := []exFilter{
 		{},
@@ -1322,6 +1323,7 @@ func exSeed(t *testing.T, s *Server) map[string]string {
 }
 
 func TestExportPartialDatesAndRanges(t *testing.T) {
+	t.Parallel()
 	s := exOpen(t, true)
 	ids := exSeed(t, s)
 	for _, f := range []exFilter{
@@ -1475,6 +1477,7 @@ func TestExportPartialDatesAndRanges(t *testing.T) {
 // 3. A generated dataset: the rules over hundreds of entries, filters, and the SQL cost.
 
 func TestExportGeneratedDataset(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("generates a dataset")
 	}
@@ -1545,6 +1548,7 @@ func TestExportGeneratedDataset(t *testing.T) {
 // 4. Limits and truncation.
 
 func TestExportTruncation(t *testing.T) {
+	t.Parallel()
 	s := exOpen(t, false)
 	all := exTimeline(t, s, exFilter{})
 	if len(all) < 4 {
@@ -1606,6 +1610,7 @@ func TestExportTruncation(t *testing.T) {
 // 5. Bad parameters and the HTTP surface.
 
 func TestExportBadParams(t *testing.T) {
+	t.Parallel()
 	s := exOpen(t, false)
 	for _, q := range []string{
 		"from=2023-13", "from=23", "to=2023-02-30", "from=yesterday", "from=2024&to=2023",
@@ -1663,6 +1668,7 @@ func TestExportBadParams(t *testing.T) {
 }
 
 func TestExportHTTP(t *testing.T) {
+	t.Parallel()
 	s := exOpen(t, false)
 	for _, name := range []string{"timelinejs.json", "vis-timeline.json", "calendar.ics", "timeline.csv", "popolo.json"} {
 		r := exExport(t, s, name, exFilter{})
@@ -1709,6 +1715,7 @@ func TestExportHTTP(t *testing.T) {
 }
 
 func TestExportCORSAndDeadline(t *testing.T) {
+	t.Parallel()
 	s := exOpenWith(t, false, httpapi.Options{Logger: quietLogger, CORSOrigins: []string{"https://dash.example"}})
 	r := exGet(t, s, http.MethodGet, "/export/timelinejs.json", "Origin", "https://dash.example")
 	if r.Status != http.StatusOK || r.Header.Get("Access-Control-Allow-Origin") != "https://dash.example" ||
@@ -1761,6 +1768,7 @@ func FuzzExportQuery(f *testing.F) {
 // TestExportPublicURL: links in exports point at the configured public URL, whatever Host
 // a request claims; without one they follow the request.
 func TestExportPublicURL(t *testing.T) {
+	t.Parallel()
 	calendarURLs := func(s *Server, host string) []string {
 		t.Helper()
 		req, _ := http.NewRequest(http.MethodGet, s.URL+"/export/calendar.ics", nil)

@@ -9,6 +9,7 @@ import (
 // BAD_USER_INPUT naming the list, never an INTERNAL error from the database's limit on
 // bound parameters; at the limit the query runs.
 func TestFilterListLimits(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, false)
 	values := func(n int, v string) []string {
 		out := make([]string, n)

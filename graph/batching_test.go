@@ -21,6 +21,7 @@ const pageQuery = `query($n: Int!) { sessions(first: $n) { totalCount nodes {
 // their platform, participants, officials and countries runs no more SQL statements than a
 // page of 5.
 func TestPageCostIsIndependentOfSize(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	ctx := context.Background()
 	str := func(v string) *string { return &v }

@@ -12,6 +12,7 @@ import (
 
 // TestDatasetSchemaIsServed fetches the JSON Schema of the dataset format.
 func TestDatasetSchemaIsServed(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	res, err := http.Get(s.URL + "/dataset.schema.json")
 	if err != nil {

@@ -302,6 +302,7 @@ func mutDoWithAuthorization(tb testing.TB, s *Server, authorization, query strin
 // Authentication
 
 func TestMutationAuth(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	const create = `mutation { createTopic(input: {slug: "auth", name: "Auth"}) { slug } }`
 
@@ -366,6 +367,7 @@ func TestMutationAuth(t *testing.T) {
 }
 
 func TestMutationAuthWithoutConfiguredToken(t *testing.T) {
+	t.Parallel()
 	s := mustOpenServerWith(t, true, httpapi.Options{})
 	for _, authorization := range []string{"", "Bearer", "Bearer ", "Bearer " + testToken, "Bearer x"} {
 		t.Run(fmt.Sprintf("Authorization %q", authorization), func(t *testing.T) {
@@ -385,6 +387,7 @@ func TestMutationAuthWithoutConfiguredToken(t *testing.T) {
 // Errors shared by every updateX and deleteX
 
 func TestMutationUpdateAndDeleteByID(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	speaker := s.MustCreateOfficial(t, "speaker", nil)
 	topic := s.MustCreateTopic(t, "other-type", nil)
@@ -437,6 +440,7 @@ func TestMutationUpdateAndDeleteByID(t *testing.T) {
 // resolver runs; a blank or null value that passes the schema is BAD_USER_INPUT (see
 // the per-mutation tests).
 func TestMutationMissingRequiredField(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "o", nil)
 	i := s.MustCreateInitiative(t, "i", nil)
@@ -462,6 +466,7 @@ func TestMutationMissingRequiredField(t *testing.T) {
 // Platform
 
 func TestMutationCreatePlatform(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	id := mutID(t, s, mutCreatePlatform, map[string]any{"in": map[string]any{
 		"slug": "c5-plus-1", "name": "C5+1", "fullName": "Central Asia plus the United States",
@@ -493,6 +498,7 @@ func TestMutationCreatePlatform(t *testing.T) {
 }
 
 func TestMutationUpdatePlatform(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	id := s.MustCreatePlatform(t, "p", map[string]any{"fullName": "Full", "description": "Desc",
 		"founded": "2015", "dissolved": "2020", "website": "https://example.org"})
@@ -539,6 +545,7 @@ func TestMutationUpdatePlatform(t *testing.T) {
 }
 
 func TestMutationDeletePlatform(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	p := s.MustCreatePlatform(t, "p", nil)
 	s.MustCreatePlatform(t, "other", nil)
@@ -565,6 +572,7 @@ func TestMutationDeletePlatform(t *testing.T) {
 }
 
 func TestMutationPlatformMembers(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	p := s.MustCreatePlatform(t, "p", nil)
 	topic := s.MustCreateTopic(t, "t", nil)
@@ -653,6 +661,7 @@ func TestMutationPlatformMembers(t *testing.T) {
 // Session
 
 func TestMutationCreateSession(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	p := s.MustCreatePlatform(t, "c5", nil)
 	parent := s.MustCreateSession(t, "summit", "2023-07-28", nil)
@@ -703,6 +712,7 @@ func TestMutationCreateSession(t *testing.T) {
 }
 
 func TestMutationUpdateSession(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	p := s.MustCreatePlatform(t, "c5", nil)
 	parent := s.MustCreateSession(t, "summit", "2023-07", nil)
@@ -784,6 +794,7 @@ func TestMutationUpdateSession(t *testing.T) {
 }
 
 func TestMutationDeleteSession(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	top := s.MustCreateTopic(t, "t", nil)
 	id := s.MustCreateSession(t, "summit", "2023-07-28", map[string]any{"topicIds": []string{top}, "subjectCountryCodes": []string{"AF"}})
@@ -824,6 +835,7 @@ func TestMutationDeleteSession(t *testing.T) {
 }
 
 func TestMutationParticipants(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	sess := s.MustCreateSession(t, "s", "2023-07-28", nil)
 	o1 := s.MustCreateOfficial(t, "o1", map[string]any{"countryCode": "US"})
@@ -901,6 +913,7 @@ func TestMutationParticipants(t *testing.T) {
 // Official
 
 func TestMutationCreateOfficial(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	mutID(t, s, mutCreateOfficial, map[string]any{"in": map[string]any{
 		"slug": "thomas-west", "name": "Thomas West", "otherNames": []string{"Tom West", "T. West"}, "countryCode": "us"}})
@@ -924,6 +937,7 @@ func TestMutationCreateOfficial(t *testing.T) {
 }
 
 func TestMutationUpdateOfficial(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	id := s.MustCreateOfficial(t, "o", map[string]any{"name": "Name", "otherNames": []string{"A", "B"}, "countryCode": "KZ"})
 	s.MustCreateOfficial(t, "taken", nil)
@@ -959,6 +973,7 @@ func TestMutationUpdateOfficial(t *testing.T) {
 }
 
 func TestMutationDeleteOfficial(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	speaker := s.MustCreateOfficial(t, "speaker", nil)
 	silent := s.MustCreateOfficial(t, "silent", nil)
@@ -995,6 +1010,7 @@ func TestMutationDeleteOfficial(t *testing.T) {
 }
 
 func TestMutationAddPosition(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "o", nil)
 	sess := s.MustCreateSession(t, "s", "2023", nil)
@@ -1040,6 +1056,7 @@ func TestMutationAddPosition(t *testing.T) {
 // Initiative
 
 func TestMutationCreateInitiative(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "tokayev", nil)
 	p := s.MustCreatePlatform(t, "c5", nil)
@@ -1092,6 +1109,7 @@ func TestMutationCreateInitiative(t *testing.T) {
 }
 
 func TestMutationUpdateInitiative(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "o", nil)
 	p := s.MustCreatePlatform(t, "p", nil)
@@ -1151,6 +1169,7 @@ func TestMutationUpdateInitiative(t *testing.T) {
 }
 
 func TestMutationDeleteInitiative(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "o", nil)
 	sess := s.MustCreateSession(t, "s", "2023", nil)
@@ -1169,6 +1188,7 @@ func TestMutationDeleteInitiative(t *testing.T) {
 }
 
 func TestMutationSetInitiativeStatus(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	id := s.MustCreateInitiative(t, "i", map[string]any{"proposedOn": "2023-07-28"})
 	o := s.MustCreateOfficial(t, "o", nil)
@@ -1249,6 +1269,7 @@ func TestMutationSetInitiativeStatus(t *testing.T) {
 // Statement
 
 func TestMutationCreateStatement(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "kaliyev", nil)
 	sess := s.MustCreateSession(t, "summit", "2023-07-28", nil)
@@ -1276,6 +1297,7 @@ func TestMutationCreateStatement(t *testing.T) {
 }
 
 func TestMutationUpdateStatement(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	o1 := s.MustCreateOfficial(t, "o1", nil)
 	o2 := s.MustCreateOfficial(t, "o2", nil)
@@ -1316,6 +1338,7 @@ func TestMutationUpdateStatement(t *testing.T) {
 }
 
 func TestMutationDeleteStatement(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "o", nil)
 	sess := s.MustCreateSession(t, "s", "2023", nil)
@@ -1334,6 +1357,7 @@ func TestMutationDeleteStatement(t *testing.T) {
 // Topic
 
 func TestMutationCreateTopic(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	mutID(t, s, mutCreateTopic, map[string]any{"in": map[string]any{"slug": "human-rights", "name": "Human rights", "description": "D"}})
 	mutWantRead(t, s, mutTopicRead, map[string]any{"slug": "human-rights"},
@@ -1351,6 +1375,7 @@ func TestMutationCreateTopic(t *testing.T) {
 }
 
 func TestMutationUpdateTopic(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	id := s.MustCreateTopic(t, "t", map[string]any{"name": "Name", "description": "D"})
 	s.MustCreateTopic(t, "taken", nil)
@@ -1372,6 +1397,7 @@ func TestMutationUpdateTopic(t *testing.T) {
 }
 
 func TestMutationDeleteTopic(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	gone := s.MustCreateTopic(t, "gone", nil)
 	kept := s.MustCreateTopic(t, "kept", nil)
@@ -1388,6 +1414,7 @@ func TestMutationDeleteTopic(t *testing.T) {
 // Source and citations
 
 func TestMutationCreateSource(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	id := mutID(t, s, mutCreateSource, map[string]any{"in": map[string]any{"title": "Kazinform article", "publisher": "Kazinform",
 		"url": "https://www.inform.kz/en/article", "publishedOn": "2023-07-28", "language": "en", "excerpt": "Key sentences."}})
@@ -1407,6 +1434,7 @@ func TestMutationCreateSource(t *testing.T) {
 }
 
 func TestMutationUpdateSource(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	id := s.MustCreateSource(t, "T", map[string]any{"publisher": "P", "url": "https://example.org", "publishedOn": "2023",
 		"language": "en", "excerpt": "E"})
@@ -1432,6 +1460,7 @@ func TestMutationUpdateSource(t *testing.T) {
 }
 
 func TestMutationDeleteSource(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	sess := s.MustCreateSession(t, "s", "2023", nil)
 	gone := s.MustCreateSource(t, "gone", nil)
@@ -1447,6 +1476,7 @@ func TestMutationDeleteSource(t *testing.T) {
 }
 
 func TestMutationCiteSource(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "o", nil)
 	src := s.MustCreateSource(t, "src", nil)
@@ -1501,6 +1531,7 @@ func TestMutationCiteSource(t *testing.T) {
 // TestMutationIsOneTransaction: a mutation that fails part-way — after it has written
 // its main row — leaves nothing behind.
 func TestMutationIsOneTransaction(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	p := s.MustCreatePlatform(t, "p", nil)
 	top := s.MustCreateTopic(t, "t", nil)
@@ -1542,6 +1573,7 @@ func TestMutationIsOneTransaction(t *testing.T) {
 // client can show the error beside it. The relation mutations take their parent record
 // as sessionId, platformId, officialId or initiativeId, not id.
 func TestMutationErrorFieldNamesArgument(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "o", nil)
 	for _, c := range []struct {
@@ -1574,6 +1606,7 @@ func TestMutationErrorFieldNamesArgument(t *testing.T) {
 // TestMutationDeletedRecordLooksUpAsNull: after a delete, looking the record up by its
 // slug answers null, whatever the selection.
 func TestMutationDeletedRecordLooksUpAsNull(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	for _, c := range []struct {
 		typ, id, lookup string

@@ -176,6 +176,7 @@ func srWantCode(tb testing.TB, r *Response, code string) {
 }
 
 func TestSearchDefaultDataset(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, false)
 
 	for _, tc := range []struct {
@@ -251,6 +252,7 @@ func (f *srFields) add(word, typ, id, field string) {
 }
 
 func TestSearchEverySearchableField(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	var f srFields
 
@@ -298,6 +300,7 @@ func TestSearchEverySearchableField(t *testing.T) {
 }
 
 func TestSearchRanking(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	filler := strings.Repeat("The delegations exchanged views on regional connectivity, water management, trade corridors and the climate. ", 6)
 
@@ -354,6 +357,7 @@ func TestSearchRanking(t *testing.T) {
 }
 
 func TestSearchFollowsWrites(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	speaker := s.MustCreateOfficial(t, "srwrite-speaker", map[string]any{"name": "Write Speaker"})
 	for _, tc := range []struct {
@@ -410,6 +414,7 @@ func TestSearchFollowsWrites(t *testing.T) {
 }
 
 func TestSearchPagination(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	var want []string
 	for n := range 9 {
@@ -646,6 +651,7 @@ func srWorld(tb testing.TB, s *Server) string {
 }
 
 func TestSearchHostileStrings(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, false)
 	before := srWorld(t, s)
 	if !strings.Contains(before, `"totalCount":2`) || !strings.Contains(before, `"name":"C5+1"`) {
@@ -753,6 +759,7 @@ func srHas(list []string, s string) bool {
 // page and buckets answer, or refuse with BAD_USER_INPUT (too many words, too long, NUL),
 // never with an internal error, and nothing changes.
 func TestSearchHostileTimelineText(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, false)
 	before := srWorld(t, s)
 	const q = `query($t: String) {
@@ -813,6 +820,7 @@ func TestSearchHostileTimelineText(t *testing.T) {
 // citations; deleting the citing record deletes the citation, so its excerpt must stop
 // finding the source, while the source itself stays findable by its title.
 func TestSearchCitationExcerptsFollowDeletes(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	speaker := s.MustCreateOfficial(t, "srcite-speaker", map[string]any{"name": "Cite Speaker"})
 	for _, tc := range []struct {
@@ -850,6 +858,7 @@ func TestSearchCitationExcerptsFollowDeletes(t *testing.T) {
 // TestSearchStatementFollowsItsOfficial: a statement is found by its official's name,
 // which follows a rename of the official.
 func TestSearchStatementFollowsItsOfficial(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "srrename", map[string]any{"name": "Harrowgate Speaker"})
 	st := s.MustCreateStatement(t, o, "2024-08-01", map[string]any{"text": "Nothing much."})

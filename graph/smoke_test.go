@@ -3,6 +3,7 @@ package graph_test
 import "testing"
 
 func TestFixtures(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	p := s.MustCreatePlatform(t, "p", nil)
 	o := s.MustCreateOfficial(t, "o", map[string]any{"countryCode": "kz"})

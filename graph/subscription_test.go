@@ -54,6 +54,7 @@ func wsSubscribe(t *testing.T, baseURL string, filter map[string]any) func(time.
 }
 
 func TestSubscriptionOverWebsocket(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	all := wsSubscribe(t, s.URL, nil)
 	statementsOnly := wsSubscribe(t, s.URL, map[string]any{"kinds": []string{"STATEMENT"}})
@@ -85,6 +86,7 @@ func TestSubscriptionOverWebsocket(t *testing.T) {
 }
 
 func TestSubscriptionOverSSE(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	body, _ := json.Marshal(map[string]any{"query": subQuery, "variables": map[string]any{"f": map[string]any{"kinds": []string{"SESSION"}}}})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -132,6 +134,7 @@ func TestSubscriptionOverSSE(t *testing.T) {
 }
 
 func TestSubscriptionBadFilter(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	body, _ := json.Marshal(map[string]any{"query": subQuery, "variables": map[string]any{"f": map[string]any{"countries": []string{"KAZ"}}}})
 	req, _ := http.NewRequest(http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
@@ -159,6 +162,7 @@ func TestSubscriptionBadFilter(t *testing.T) {
 // TestSubscriptionAcrossReplicas runs two servers on one PostgreSQL database: a client of
 // replica A sees a write made through replica B.
 func TestSubscriptionAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	if !dbtest.Postgres() {
 		t.Skip("needs PostgreSQL: set " + dbtest.EnvURL)
 	}
@@ -234,6 +238,7 @@ func wsErrorCode(m map[string]any) string {
 // TestWebsocketLimits: a websocket is no way around the request budget — each operation
 // on it takes a token — and holds a bounded number of subscriptions at once.
 func TestWebsocketLimits(t *testing.T) {
+	t.Parallel()
 	t.Run("every operation takes a token", func(t *testing.T) {
 		s := mustOpenServerWith(t, false, httpapi.Options{Limits: limits.Config{Rate: 1, Burst: 10}})
 		send, recv := wsConn(t, s.URL) // the upgrade takes one token
@@ -312,6 +317,7 @@ func TestWebsocketLimits(t *testing.T) {
 // SSE or over a websocket keeps the request deadline, and a subscription sent as a plain
 // request is refused at once.
 func TestStreamsAndDeadlines(t *testing.T) {
+	t.Parallel()
 	s := mustOpenServerWith(t, false, httpapi.Options{Limits: limits.Config{Timeout: time.Nanosecond}})
 	const query = `{ timeline(first: 100) { totalCount nodes { title } } }`
 
@@ -359,6 +365,7 @@ func TestStreamsAndDeadlines(t *testing.T) {
 // TestStreamsPerClient: a client holds a bounded number of websockets and event streams
 // open; closing one makes room.
 func TestStreamsPerClient(t *testing.T) {
+	t.Parallel()
 	s := mustOpenServerWith(t, false, httpapi.Options{Limits: limits.Config{MaxStreams: 2}})
 	sse := func(ctx context.Context) *http.Response {
 		t.Helper()

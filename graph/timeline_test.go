@@ -413,6 +413,7 @@ func tlCode(tb testing.TB, s *Server, token, query string, vars map[string]any) 
 // 1. The default dataset.
 
 func TestTimelineDefaultDataset(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, false)
 	all, total := tlFetch(t, s, tlFilter{}, "ASC")
 	if total != 7 || len(all) != 7 {
@@ -1006,6 +1007,10 @@ func tlDiff(got, want []string) string {
 }
 
 func TestTimelineGeneratedDataset(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("slow (30 s): a generated world of 2,000+ entries checked against a model of the timeline; run without -short")
+	}
 	s := MustOpenServer(t, true)
 	began := time.Now()
 	w := tlGenerate(t, s, 20230728)
@@ -1397,6 +1402,7 @@ func tlWalk(t *testing.T, s *Server, f tlFilter, order string, n int, backward b
 // Buckets of partial dates, text matching: small, exact cases.
 
 func TestTimelineBucketsOfPartialDates(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	for i, d := range []string{"2023", "2023-01", "2023-01-15", "2023-07", "2023-07-28", "2023-07-28", "2024-02-29"} {
 		s.MustCreateSession(t, fmt.Sprintf("tlb-%d", i), d, nil)
@@ -1422,6 +1428,7 @@ func TestTimelineBucketsOfPartialDates(t *testing.T) {
 }
 
 func TestTimelineTextFilter(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	titles := map[string]string{
 		"tlt-pct":   "Growth of 100% in trade",
@@ -1467,6 +1474,7 @@ func TestTimelineTextFilter(t *testing.T) {
 // TestTimelineTextFilterNonASCII: the filter is documented as case-insensitive; names in
 // this field are often Cyrillic or accented.
 func TestTimelineTextFilterNonASCII(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	s.MustCreateSession(t, "tlt-astana", "2020-01-01", map[string]any{"title": "Встреча в Астане"})
 	s.MustCreateSession(t, "tlt-elysee", "2020-01-01", map[string]any{"title": "Sommet de l'Élysée"})
@@ -1514,6 +1522,7 @@ func tlPlatformOf(e tlAPIEntry) string {
 }
 
 func TestTimelineFollowsPlatformWrites(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	p := s.MustCreatePlatform(t, "tlm-p", map[string]any{"name": "Alpha Format", "founded": "2010"})
 	e := tlOne(t, s, p, "PLATFORM_FOUNDED")
@@ -1581,6 +1590,7 @@ func TestTimelineFollowsPlatformWrites(t *testing.T) {
 }
 
 func TestTimelineFollowsSessionWrites(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	q := s.MustCreatePlatform(t, "tlm-q", nil)
 	r := s.MustCreatePlatform(t, "tlm-r", nil)
@@ -1657,6 +1667,7 @@ func TestTimelineFollowsSessionWrites(t *testing.T) {
 }
 
 func TestTimelineFollowsOfficialWrites(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "tlm-o", map[string]any{"name": "Ann Envoy", "countryCode": "US"})
 	tlMutate(t, s, tlAddPosition, map[string]any{"o": o, "t": "Envoy", "org": "State", "c": "AF", "start": "2019-02", "end": "2022"})
@@ -1721,6 +1732,7 @@ func TestTimelineFollowsOfficialWrites(t *testing.T) {
 }
 
 func TestTimelineFollowsInitiativeWrites(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "tlm-o", nil)
 	topic := s.MustCreateTopic(t, "tlm-water", nil)
@@ -1790,6 +1802,7 @@ func TestTimelineFollowsInitiativeWrites(t *testing.T) {
 // TestTimelineInitiativeProposalMoves: moving an initiative's proposal date moves its
 // proposal; the timeline must not go on saying it was also proposed on the old date.
 func TestTimelineInitiativeProposalMoves(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	i := s.MustCreateInitiative(t, "tlm-i", map[string]any{"proposedOn": "2018-09-09"})
 	p := tlOne(t, s, i, "INITIATIVE_PROPOSED")
@@ -1805,6 +1818,7 @@ func TestTimelineInitiativeProposalMoves(t *testing.T) {
 }
 
 func TestTimelineFollowsStatementWrites(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	q := s.MustCreatePlatform(t, "tlm-q", nil)
 	topic := s.MustCreateTopic(t, "tlm-topic", nil)
@@ -1841,6 +1855,7 @@ func TestTimelineFollowsStatementWrites(t *testing.T) {
 
 // TestTimelineFailedWritesLeaveItUnchanged: a refused write changes no entry.
 func TestTimelineFailedWritesLeaveItUnchanged(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	p := s.MustCreatePlatform(t, "tlm-p", map[string]any{"founded": "2010"})
 	x := s.MustCreateSession(t, "tlm-s", "2020-01-01", map[string]any{"platformId": p, "hostCountryCode": "KZ"})
@@ -1895,6 +1910,7 @@ func TestTimelineFailedWritesLeaveItUnchanged(t *testing.T) {
 // 8. Bad input.
 
 func TestTimelineBadInput(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, false)
 	page := tlPage(t, s, tlWalkQuery, map[string]any{"first": 2})
 	if len(page.Edges) != 2 {

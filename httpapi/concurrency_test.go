@@ -81,6 +81,7 @@ func (e *hzErrors) add(format string, args ...any) {
 }
 
 func TestConcurrentWritersAndReaders(t *testing.T) {
+	t.Parallel()
 	writers, perWriter, readers := 8, 200, 4
 	if testing.Short() {
 		perWriter = 25
@@ -228,6 +229,7 @@ func (b *hzLockedBuffer) String() string {
 }
 
 func TestPanicInResolver(t *testing.T) {
+	t.Parallel()
 	store, err := db.Open(context.Background(), dbtest.DSN(t), db.Options{Logger: quietLogger})
 	if err != nil {
 		t.Fatalf("open database: %v", err)
@@ -353,6 +355,7 @@ func hzDeadlineAnswer(t *testing.T, r *hzResult) string {
 }
 
 func TestDeadline(t *testing.T) {
+	t.Parallel()
 	t.Run("expired before it starts", func(t *testing.T) {
 		s := mustOpenServerWith(t, false, httpapi.Options{Token: testToken, Limits: limits.Config{Timeout: time.Nanosecond}})
 		// The same database through a handler with the default deadline, to look at it.

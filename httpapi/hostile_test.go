@@ -579,6 +579,7 @@ func hzAccepts(accepted []int, status int) bool {
 }
 
 func TestHostileRequests(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, false)
 	before := hzSnapshot(t, s)
 	if !strings.Contains(before, "sessions totalCount") || strings.Contains(before, "totalCount 0\n") {
@@ -667,6 +668,7 @@ func TestHostileRequests(t *testing.T) {
 }
 
 func TestHostileSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, false)
 	requests := []struct {
 		name   string

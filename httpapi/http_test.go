@@ -18,6 +18,7 @@ import (
 )
 
 func TestHTTPSurface(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, false)
 	// One query first, so that the statement counter has counted something.
 	s.Query(t, `{ platform(slug: "c5-plus-1") { name } }`, nil, nil)
@@ -62,6 +63,7 @@ func TestHTTPSurface(t *testing.T) {
 }
 
 func TestReadyzReportsDatabaseDown(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	if err := s.Store.Close(); err != nil {
 		t.Fatal(err)
@@ -77,6 +79,7 @@ func TestReadyzReportsDatabaseDown(t *testing.T) {
 }
 
 func TestInternalErrorsAreMasked(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, false)
 	if err := s.Store.Close(); err != nil {
 		t.Fatal(err)
@@ -93,6 +96,7 @@ func TestInternalErrorsAreMasked(t *testing.T) {
 // TestSchemaSDL: /schema.graphql is the schema a client sees, valid on its own, without
 // the code generator's directives, and the same as introspection describes.
 func TestSchemaSDL(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, true)
 	res, err := http.Get(s.URL + "/schema.graphql")
 	if err != nil {
@@ -143,6 +147,7 @@ func TestSchemaSDL(t *testing.T) {
 // TestCompression: a large answer is compressed as the client accepts (zstd preferred),
 // a small one and an event stream are not, and the compressed body is the same answer.
 func TestCompression(t *testing.T) {
+	t.Parallel()
 	s := MustOpenServer(t, false)
 	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
 	post := func(query, accept, encoding string) (*http.Response, []byte) {
@@ -236,6 +241,7 @@ func TestCompression(t *testing.T) {
 // error — is HTTP 400 under application/graphql-response+json and 422 under
 // application/json; an executed operation's error is 200.
 func TestRefusalStatuses(t *testing.T) {
+	t.Parallel()
 	s := mustOpenServerWith(t, false, httpapi.Options{Limits: limits.Config{MaxDepth: 2, MaxAliases: 1, MaxRootFields: 2, MaxFields: 5, MaxComplexity: 50}})
 	cases := []struct{ name, query, code string }{
 		{"parse", `{ platform(slug: `, "GRAPHQL_PARSE_FAILED"},

@@ -50,6 +50,7 @@ func hzBurst(t *testing.T, s *Server, header map[string]string, n int) (statuses
 }
 
 func TestRateLimitRequests(t *testing.T) {
+	t.Parallel()
 	s := mustOpenServerWith(t, false, httpapi.Options{Token: testToken, Limits: hzLimited})
 	start := time.Now()
 	for i := 1; i <= 5; i++ {
@@ -87,6 +88,7 @@ func TestRateLimitRequests(t *testing.T) {
 }
 
 func TestRateLimitMutations(t *testing.T) {
+	t.Parallel()
 	s := mustOpenServerWith(t, false, httpapi.Options{Token: testToken, Limits: hzLimited})
 	create := `mutation($slug: String!) { createTopic(input: {slug: $slug, name: $slug}) { id slug } }`
 	start := time.Now()
@@ -119,6 +121,7 @@ func TestRateLimitMutations(t *testing.T) {
 // TestRateLimitMutationFields: each mutation field of an operation takes a token, so
 // aliased mutations in one request are no way around the budget.
 func TestRateLimitMutationFields(t *testing.T) {
+	t.Parallel()
 	s := mustOpenServerWith(t, false, httpapi.Options{Token: testToken, Limits: limits.Config{MutationRate: 0.01, MutationBurst: 3}})
 	three := `mutation { a: createTopic(input: {slug: "hz-a", name: "A"}) { id } b: createTopic(input: {slug: "hz-b", name: "B"}) { id } ...More }
 		fragment More on Mutation { c: createTopic(input: {slug: "hz-c", name: "C"}) { id } }`
@@ -138,6 +141,7 @@ func TestRateLimitMutationFields(t *testing.T) {
 }
 
 func TestRateLimitTrustProxy(t *testing.T) {
+	t.Parallel()
 	xff := func(addr string) map[string]string { return map[string]string{"X-Forwarded-For": addr} }
 
 	t.Run("on: each forwarded address has its own budget", func(t *testing.T) {
@@ -211,6 +215,7 @@ func hzCORSHeaders(h http.Header) map[string]string {
 }
 
 func TestCORS(t *testing.T) {
+	t.Parallel()
 	const dash = "https://dash.example"
 
 	t.Run("configured origin", func(t *testing.T) {
@@ -296,6 +301,7 @@ func TestCORS(t *testing.T) {
 const hzIntrospection = `{ __schema { types { name } } }`
 
 func TestIntrospection(t *testing.T) {
+	t.Parallel()
 	t.Run("on by default", func(t *testing.T) {
 		s := MustOpenServer(t, true)
 		var data struct {
