@@ -19,7 +19,6 @@ func complexity(c *ComplexityRoot) {
 	conn := func(first, last *int) func(child int) int {
 		return func(child int) int { return 1 + pageSize(first, last)*child }
 	}
-	list := func(child int) int { return 1 + limits.ListCost*child }
 
 	c.Query.Countries = func(ch int, first *int, _ *string, last *int, _ *string, _ *model.CountryFilter, _ *model.CountryOrder) int {
 		return conn(first, last)(ch)
@@ -59,19 +58,7 @@ func complexity(c *ComplexityRoot) {
 	c.Official.Sessions = nested
 	c.Topic.Sessions = nested
 
-	for _, f := range []*func(int) int{
-		&c.Platform.Initiatives, &c.Platform.Sources, &c.Platform.Citations,
-		&c.Session.Children, &c.Session.SubjectCountries, &c.Session.Topics, &c.Session.Participants,
-		&c.Session.Statements, &c.Session.Initiatives, &c.Session.Sources, &c.Session.Citations,
-		&c.Official.Statements, &c.Official.Initiatives,
-		&c.Initiative.StatusHistory, &c.Initiative.Sessions, &c.Initiative.Topics, &c.Initiative.Sources, &c.Initiative.Citations,
-		&c.Statement.Sources, &c.Statement.Citations,
-		&c.TimelineEntry.Countries, &c.TimelineEntry.Topics, &c.TimelineEntry.Sources,
-	} {
-		*f = list
-	}
-	c.Platform.Members = func(ch int, _ *model.Date) int { return list(ch) }
-	c.Official.Positions = func(ch int, _ *model.Date) int { return list(ch) }
+	setCosts(c) // the list relations, from their handles (relation.go)
 }
 
 // pageSize is the number of nodes a connection asks for.

@@ -58,63 +58,9 @@ func orNull[T any](v *T, err error) (*T, error) {
 	return v, err
 }
 
-// one loads a single related record by an optional key; nil key, nil record.
-func one[K comparable, V any](ctx context.Context, load func(context.Context, K) (V, error), key *K) (V, error) {
-	if key == nil {
-		var zero V
-		return zero, nil
-	}
-	return load(ctx, *key)
-}
-
 // errMissingRelated reports a related record that the foreign keys should have made
 // impossible to lose; it shows as INTERNAL.
 var errMissingRelated = errors.New("related record missing")
-
-// must loads a related record that has to exist.
-func must[K comparable, V any](ctx context.Context, load func(context.Context, K) (*V, error), key K) (*V, error) {
-	v, err := load(ctx, key)
-	if err == nil && v == nil {
-		return nil, errMissingRelated
-	}
-	return v, err
-}
-
-// list returns a loaded list, never nil.
-func list[V any](v []*V, err error) ([]*V, error) {
-	if v == nil && err == nil {
-		return []*V{}, nil
-	}
-	return v, err
-}
-
-// sourcesOf returns the sources of a record's citations.
-func sourcesOf(ctx context.Context, r *Resolver, typ string, id int64) ([]*model.Source, error) {
-	cites, err := r.loaders(ctx).Citations[typ].Load(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	keys := make([]int64, len(cites))
-	for i, c := range cites {
-		keys[i] = c.SourceID
-	}
-	srcs, err := r.loaders(ctx).Source.LoadAll(ctx, keys)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.Source, 0, len(srcs))
-	for _, s := range srcs {
-		if s != nil {
-			out = append(out, s)
-		}
-	}
-	return out, nil
-}
-
-// citationsOf returns a record's citations.
-func citationsOf(ctx context.Context, r *Resolver, typ string, id int64) ([]*model.Citation, error) {
-	return list(r.loaders(ctx).Citations[typ].Load(ctx, id))
-}
 
 // sessionConnection converts a page of sessions; several fields return one.
 func sessionConnection(c *db.Conn[model.Session], err error) (*model.SessionConnection, error) {

@@ -12,50 +12,47 @@ import (
 
 // StatusHistory is the resolver for the statusHistory field.
 func (r *initiativeResolver) StatusHistory(ctx context.Context, obj *model.Initiative) ([]*model.InitiativeStatusChange, error) {
-	return list(r.loaders(ctx).StatusHistoryByInitiative.Load(ctx, obj.ID))
+	return initiativeStatusHistory.Load(ctx, r.loaders(ctx), obj)
 }
 
 // ProposedBy is the resolver for the proposedBy field.
 func (r *initiativeResolver) ProposedBy(ctx context.Context, obj *model.Initiative) (*model.Official, error) {
-	return one(ctx, r.loaders(ctx).Official.Load, obj.ProposedByID)
+	return initiativeProposedBy.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Country is the resolver for the country field.
 func (r *initiativeResolver) Country(ctx context.Context, obj *model.Initiative) (*model.Country, error) {
-	return one(ctx, r.loaders(ctx).Country.Load, obj.CountryCode)
+	return initiativeCountry.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Location is the resolver for the location field.
 func (r *initiativeResolver) Location(ctx context.Context, obj *model.Initiative) (*model.Location, error) {
-	if obj.Location.IsZero() {
-		return nil, nil
-	}
-	return &obj.Location, nil
+	return initiativeLocation.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Platform is the resolver for the platform field.
 func (r *initiativeResolver) Platform(ctx context.Context, obj *model.Initiative) (*model.Platform, error) {
-	return one(ctx, r.loaders(ctx).Platform.Load, obj.PlatformID)
+	return initiativePlatform.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Sessions is the resolver for the sessions field.
 func (r *initiativeResolver) Sessions(ctx context.Context, obj *model.Initiative) ([]*model.Session, error) {
-	return list(r.loaders(ctx).SessionsByInitiative.Load(ctx, obj.ID))
+	return initiativeSessions.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Topics is the resolver for the topics field.
 func (r *initiativeResolver) Topics(ctx context.Context, obj *model.Initiative) ([]*model.Topic, error) {
-	return list(r.loaders(ctx).TopicsByInitiative.Load(ctx, obj.ID))
+	return initiativeTopics.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Sources is the resolver for the sources field.
 func (r *initiativeResolver) Sources(ctx context.Context, obj *model.Initiative) ([]*model.Source, error) {
-	return sourcesOf(ctx, r.Resolver, model.TypeInitiative, obj.ID)
+	return initiativeSources.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Citations is the resolver for the citations field.
 func (r *initiativeResolver) Citations(ctx context.Context, obj *model.Initiative) ([]*model.Citation, error) {
-	return citationsOf(ctx, r.Resolver, model.TypeInitiative, obj.ID)
+	return initiativeCitations.Load(ctx, r.loaders(ctx), obj)
 }
 
 // CreateInitiative is the resolver for the createInitiative field.

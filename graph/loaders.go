@@ -14,10 +14,12 @@ import (
 	"diplomacy-timeline/model"
 )
 
-// Loaders batch the relations of a request: every field that fetches a related record
-// goes through one of these, so a page of 100 sessions costs one statement per relation,
-// not one per session. They are made per request (so their caches never serve another
-// request's or a stale write's data) and reached with For(ctx).
+// Loaders batch the loads of a request: every field that fetches a related record goes
+// through one, so a page of 100 sessions costs one statement per relation, not one per
+// session. They are made per request (so their caches never serve another request's or
+// a stale write's data) and reached with For(ctx). The loaders of records by key are
+// fields; those of the to-many relations are made on first use by their handles
+// (relation.go).
 type Loaders struct {
 	Country    *batch[string, *model.Country]
 	Platform   *batch[int64, *model.Platform]
@@ -29,33 +31,13 @@ type Loaders struct {
 	Source     *batch[int64, *model.Source]
 	Entry      *batch[int64, *model.TimelineEntry]
 
-	MembersByPlatform         *batch[int64, []*model.PlatformMember]
-	InitiativesByPlatform     *batch[int64, []*model.Initiative]
-	ChildrenBySession         *batch[int64, []*model.Session]
-	ParticipantsBySession     *batch[int64, []*model.Participant]
-	SubjectCountriesBySession *batch[int64, []*model.Country]
-	TopicsBySession           *batch[int64, []*model.Topic]
-	StatementsBySession       *batch[int64, []*model.Statement]
-	InitiativesBySession      *batch[int64, []*model.Initiative]
-	PositionsByOfficial       *batch[int64, []*model.Position]
-	StatementsByOfficial      *batch[int64, []*model.Statement]
-	InitiativesByProposer     *batch[int64, []*model.Initiative]
-	StatusHistoryByInitiative *batch[int64, []*model.InitiativeStatusChange]
-	SessionsByInitiative      *batch[int64, []*model.Session]
-	TopicsByInitiative        *batch[int64, []*model.Topic]
-	CountriesByEntry          *batch[int64, []*model.Country]
-	TopicsByEntry             *batch[int64, []*model.Topic]
-	Citations                 map[string]*batch[int64, []*model.Citation]
+	store *db.Store
+	mu    sync.Mutex
+	lists map[relation]any // *batch[int64, []*V] by to-many relation
 }
 
 // NewLoaders returns a fresh set of loaders over the store.
 func NewLoaders(s *db.Store) *Loaders {
-	citations := make(map[string]*batch[int64, []*model.Citation])
-	for _, typ := range []string{model.TypePlatform, model.TypeSession, model.TypeInitiative, model.TypeStatement} {
-		citations[typ] = newBatch(func(ctx context.Context, ids []int64) (map[int64][]*model.Citation, error) {
-			return s.CitationsBy(ctx, typ, ids)
-		})
-	}
 	return &Loaders{
 		Country:    newBatch(s.CountriesByCodes),
 		Platform:   newBatch(s.PlatformsByIDs),
@@ -66,25 +48,33 @@ func NewLoaders(s *db.Store) *Loaders {
 		Topic:      newBatch(s.TopicsByIDs),
 		Source:     newBatch(s.SourcesByIDs),
 		Entry:      newBatch(s.TimelineEntriesByIDs),
-
-		MembersByPlatform:         newBatch(s.MembersByPlatform),
-		InitiativesByPlatform:     newBatch(s.InitiativesByPlatform),
-		ChildrenBySession:         newBatch(s.ChildrenBySession),
-		ParticipantsBySession:     newBatch(s.ParticipantsBySession),
-		SubjectCountriesBySession: newBatch(s.SubjectCountriesBySession),
-		TopicsBySession:           newBatch(s.TopicsBySession),
-		StatementsBySession:       newBatch(s.StatementsBySession),
-		InitiativesBySession:      newBatch(s.InitiativesBySession),
-		PositionsByOfficial:       newBatch(s.PositionsByOfficial),
-		StatementsByOfficial:      newBatch(s.StatementsByOfficial),
-		InitiativesByProposer:     newBatch(s.InitiativesByProposer),
-		StatusHistoryByInitiative: newBatch(s.StatusHistoryByInitiative),
-		SessionsByInitiative:      newBatch(s.SessionsByInitiative),
-		TopicsByInitiative:        newBatch(s.TopicsByInitiative),
-		CountriesByEntry:          newBatch(s.CountriesByEntry),
-		TopicsByEntry:             newBatch(s.TopicsByEntry),
-		Citations:                 citations,
+		store:      s,
+		lists:      map[relation]any{},
 	}
+}
+
+// thunk starts loading the record of node type typ with the numeric key and returns a
+// function that waits for it; nil for a type without numeric keys.
+func (l *Loaders) thunk(ctx context.Context, typ string, key int64) func() (model.Node, error) {
+	switch typ {
+	case model.TypePlatform:
+		return node(l.Platform.LoadThunk(ctx, key))
+	case model.TypeSession:
+		return node(l.Session.LoadThunk(ctx, key))
+	case model.TypeOfficial:
+		return node(l.Official.LoadThunk(ctx, key))
+	case model.TypeInitiative:
+		return node(l.Initiative.LoadThunk(ctx, key))
+	case model.TypeStatement:
+		return node(l.Statement.LoadThunk(ctx, key))
+	case model.TypeTopic:
+		return node(l.Topic.LoadThunk(ctx, key))
+	case model.TypeSource:
+		return node(l.Source.LoadThunk(ctx, key))
+	case model.TypeTimelineEntry:
+		return node(l.Entry.LoadThunk(ctx, key))
+	}
+	return func() (model.Node, error) { return nil, nil }
 }
 
 // batch is a loader with the fetch function behind it, so that the prefetcher can load a

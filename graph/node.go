@@ -28,7 +28,7 @@ func (r *Resolver) loadNodes(ctx context.Context, field string, ids []string) ([
 			continue
 		}
 		key, _ := strconv.ParseInt(g.Key, 10, 64)
-		thunks[i] = r.subjectThunk(ctx, g.Type, key)
+		thunks[i] = l.thunk(ctx, g.Type, key)
 	}
 	out := make([]model.Node, len(ids))
 	for i, t := range thunks {
@@ -39,41 +39,6 @@ func (r *Resolver) loadNodes(ctx context.Context, field string, ids []string) ([
 		out[i] = n
 	}
 	return out, nil
-}
-
-// subjectThunk starts loading the record of type typ with the numeric key through the
-// loaders and returns a function that waits for it.
-func (r *Resolver) subjectThunk(ctx context.Context, typ string, key int64) func() (model.Node, error) {
-	l := r.loaders(ctx)
-	switch typ {
-	case model.TypePlatform:
-		return node(l.Platform.LoadThunk(ctx, key))
-	case model.TypeSession:
-		return node(l.Session.LoadThunk(ctx, key))
-	case model.TypeOfficial:
-		return node(l.Official.LoadThunk(ctx, key))
-	case model.TypeInitiative:
-		return node(l.Initiative.LoadThunk(ctx, key))
-	case model.TypeStatement:
-		return node(l.Statement.LoadThunk(ctx, key))
-	case model.TypeTopic:
-		return node(l.Topic.LoadThunk(ctx, key))
-	case model.TypeSource:
-		return node(l.Source.LoadThunk(ctx, key))
-	case model.TypeTimelineEntry:
-		return node(l.Entry.LoadThunk(ctx, key))
-	}
-	return func() (model.Node, error) { return nil, nil }
-}
-
-// loadSubject loads the record a timeline entry comes from.
-func (r *Resolver) loadSubject(ctx context.Context, typ string, key int64) (model.TimelineSubject, error) {
-	n, err := r.subjectThunk(ctx, typ, key)()
-	if err != nil || n == nil {
-		return nil, err
-	}
-	s, _ := n.(model.TimelineSubject)
-	return s, nil
 }
 
 // node adapts a typed thunk to one answering a Node, with a nil record as a nil Node

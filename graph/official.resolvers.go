@@ -33,12 +33,12 @@ func (r *mutationResolver) AddPosition(ctx context.Context, officialID string, t
 
 // Country is the resolver for the country field.
 func (r *officialResolver) Country(ctx context.Context, obj *model.Official) (*model.Country, error) {
-	return one(ctx, r.loaders(ctx).Country.Load, obj.CountryCode)
+	return officialCountry.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Positions is the resolver for the positions field.
 func (r *officialResolver) Positions(ctx context.Context, obj *model.Official, on *model.Date) ([]*model.Position, error) {
-	all, err := r.loaders(ctx).PositionsByOfficial.Load(ctx, obj.ID)
+	all, err := officialPositions.Load(ctx, r.loaders(ctx), obj)
 	if err != nil {
 		return nil, err
 	}
@@ -58,22 +58,22 @@ func (r *officialResolver) Sessions(ctx context.Context, obj *model.Official, fi
 
 // Statements is the resolver for the statements field.
 func (r *officialResolver) Statements(ctx context.Context, obj *model.Official) ([]*model.Statement, error) {
-	return list(r.loaders(ctx).StatementsByOfficial.Load(ctx, obj.ID))
+	return officialStatements.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Initiatives is the resolver for the initiatives field.
 func (r *officialResolver) Initiatives(ctx context.Context, obj *model.Official) ([]*model.Initiative, error) {
-	return list(r.loaders(ctx).InitiativesByProposer.Load(ctx, obj.ID))
+	return officialInitiatives.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Official is the resolver for the official field.
 func (r *positionResolver) Official(ctx context.Context, obj *model.Position) (*model.Official, error) {
-	return must(ctx, r.loaders(ctx).Official.Load, obj.OfficialID)
+	return positionOfficial.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Country is the resolver for the country field.
 func (r *positionResolver) Country(ctx context.Context, obj *model.Position) (*model.Country, error) {
-	return one(ctx, r.loaders(ctx).Country.Load, obj.CountryCode)
+	return positionCountry.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Official is the resolver for the official field.

@@ -38,7 +38,7 @@ func (r *mutationResolver) RemovePlatformMember(ctx context.Context, platformID 
 
 // Members is the resolver for the members field.
 func (r *platformResolver) Members(ctx context.Context, obj *model.Platform, on *model.Date) ([]*model.PlatformMember, error) {
-	all, err := r.loaders(ctx).MembersByPlatform.Load(ctx, obj.ID)
+	all, err := platformMembers.Load(ctx, r.loaders(ctx), obj)
 	if err != nil {
 		return nil, err
 	}
@@ -58,27 +58,27 @@ func (r *platformResolver) Sessions(ctx context.Context, obj *model.Platform, fi
 
 // Initiatives is the resolver for the initiatives field.
 func (r *platformResolver) Initiatives(ctx context.Context, obj *model.Platform) ([]*model.Initiative, error) {
-	return list(r.loaders(ctx).InitiativesByPlatform.Load(ctx, obj.ID))
+	return platformInitiatives.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Sources is the resolver for the sources field.
 func (r *platformResolver) Sources(ctx context.Context, obj *model.Platform) ([]*model.Source, error) {
-	return sourcesOf(ctx, r.Resolver, model.TypePlatform, obj.ID)
+	return platformSources.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Citations is the resolver for the citations field.
 func (r *platformResolver) Citations(ctx context.Context, obj *model.Platform) ([]*model.Citation, error) {
-	return citationsOf(ctx, r.Resolver, model.TypePlatform, obj.ID)
+	return platformCitations.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Platform is the resolver for the platform field.
 func (r *platformMemberResolver) Platform(ctx context.Context, obj *model.PlatformMember) (*model.Platform, error) {
-	return must(ctx, r.loaders(ctx).Platform.Load, obj.PlatformID)
+	return memberPlatform.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Country is the resolver for the country field.
 func (r *platformMemberResolver) Country(ctx context.Context, obj *model.PlatformMember) (*model.Country, error) {
-	return must(ctx, r.loaders(ctx).Country.Load, obj.CountryCode)
+	return memberCountry.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Platform is the resolver for the platform field.

@@ -12,12 +12,12 @@ import (
 
 // Source is the resolver for the source field.
 func (r *citationResolver) Source(ctx context.Context, obj *model.Citation) (*model.Source, error) {
-	return must(ctx, r.loaders(ctx).Source.Load, obj.SourceID)
+	return citationSource.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Country is the resolver for the country field.
 func (r *locationResolver) Country(ctx context.Context, obj *model.Location) (*model.Country, error) {
-	return one(ctx, r.loaders(ctx).Country.Load, obj.CountryCode)
+	return locationCountry.Load(ctx, r.loaders(ctx), obj)
 }
 
 // CiteSource is the resolver for the citeSource field.

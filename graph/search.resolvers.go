@@ -19,8 +19,9 @@ func (r *queryResolver) Search(ctx context.Context, query string, first *int, af
 	conn := &model.SearchConnection{Edges: []*model.SearchEdge{}, Nodes: []model.SearchResult{}, TotalCount: res.TotalCount,
 		PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: res.HasPreviousPage}}
 	thunks := make([]func() (model.Node, error), len(res.Hits))
+	l := r.loaders(ctx)
 	for i, h := range res.Hits {
-		thunks[i] = r.subjectThunk(ctx, h.Type, h.ID)
+		thunks[i] = l.thunk(ctx, h.Type, h.ID)
 	}
 	for i, th := range thunks {
 		n, err := th()

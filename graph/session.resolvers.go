@@ -38,17 +38,17 @@ func (r *mutationResolver) RemoveParticipant(ctx context.Context, sessionID stri
 
 // Session is the resolver for the session field.
 func (r *participantResolver) Session(ctx context.Context, obj *model.Participant) (*model.Session, error) {
-	return must(ctx, r.loaders(ctx).Session.Load, obj.SessionID)
+	return participantSession.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Official is the resolver for the official field.
 func (r *participantResolver) Official(ctx context.Context, obj *model.Participant) (*model.Official, error) {
-	return must(ctx, r.loaders(ctx).Official.Load, obj.OfficialID)
+	return participantOfficial.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Country is the resolver for the country field.
 func (r *participantResolver) Country(ctx context.Context, obj *model.Participant) (*model.Country, error) {
-	return one(ctx, r.loaders(ctx).Country.Load, obj.CountryCode)
+	return participantCountry.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Session is the resolver for the session field.
@@ -63,65 +63,62 @@ func (r *queryResolver) Sessions(ctx context.Context, first *int, after *string,
 
 // Platform is the resolver for the platform field.
 func (r *sessionResolver) Platform(ctx context.Context, obj *model.Session) (*model.Platform, error) {
-	return one(ctx, r.loaders(ctx).Platform.Load, obj.PlatformID)
+	return sessionPlatform.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Parent is the resolver for the parent field.
 func (r *sessionResolver) Parent(ctx context.Context, obj *model.Session) (*model.Session, error) {
-	return one(ctx, r.loaders(ctx).Session.Load, obj.ParentID)
+	return sessionParent.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Children is the resolver for the children field.
 func (r *sessionResolver) Children(ctx context.Context, obj *model.Session) ([]*model.Session, error) {
-	return list(r.loaders(ctx).ChildrenBySession.Load(ctx, obj.ID))
+	return sessionChildren.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Location is the resolver for the location field.
 func (r *sessionResolver) Location(ctx context.Context, obj *model.Session) (*model.Location, error) {
-	if obj.Location.IsZero() {
-		return nil, nil
-	}
-	return &obj.Location, nil
+	return sessionLocation.Load(ctx, r.loaders(ctx), obj)
 }
 
 // HostCountry is the resolver for the hostCountry field.
 func (r *sessionResolver) HostCountry(ctx context.Context, obj *model.Session) (*model.Country, error) {
-	return one(ctx, r.loaders(ctx).Country.Load, obj.HostCountryCode)
+	return sessionHostCountry.Load(ctx, r.loaders(ctx), obj)
 }
 
 // SubjectCountries is the resolver for the subjectCountries field.
 func (r *sessionResolver) SubjectCountries(ctx context.Context, obj *model.Session) ([]*model.Country, error) {
-	return list(r.loaders(ctx).SubjectCountriesBySession.Load(ctx, obj.ID))
+	return sessionSubjectCountries.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Topics is the resolver for the topics field.
 func (r *sessionResolver) Topics(ctx context.Context, obj *model.Session) ([]*model.Topic, error) {
-	return list(r.loaders(ctx).TopicsBySession.Load(ctx, obj.ID))
+	return sessionTopics.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Participants is the resolver for the participants field.
 func (r *sessionResolver) Participants(ctx context.Context, obj *model.Session) ([]*model.Participant, error) {
-	return list(r.loaders(ctx).ParticipantsBySession.Load(ctx, obj.ID))
+	return sessionParticipants.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Statements is the resolver for the statements field.
 func (r *sessionResolver) Statements(ctx context.Context, obj *model.Session) ([]*model.Statement, error) {
-	return list(r.loaders(ctx).StatementsBySession.Load(ctx, obj.ID))
+	return sessionStatements.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Initiatives is the resolver for the initiatives field.
 func (r *sessionResolver) Initiatives(ctx context.Context, obj *model.Session) ([]*model.Initiative, error) {
-	return list(r.loaders(ctx).InitiativesBySession.Load(ctx, obj.ID))
+	return sessionInitiatives.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Sources is the resolver for the sources field.
 func (r *sessionResolver) Sources(ctx context.Context, obj *model.Session) ([]*model.Source, error) {
-	return sourcesOf(ctx, r.Resolver, model.TypeSession, obj.ID)
+	return sessionSources.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Citations is the resolver for the citations field.
 func (r *sessionResolver) Citations(ctx context.Context, obj *model.Session) ([]*model.Citation, error) {
-	return citationsOf(ctx, r.Resolver, model.TypeSession, obj.ID)
+	return sessionCitations.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Participant returns ParticipantResolver implementation.

@@ -39,22 +39,22 @@ func (r *queryResolver) Statements(ctx context.Context, first *int, after *strin
 
 // Official is the resolver for the official field.
 func (r *statementResolver) Official(ctx context.Context, obj *model.Statement) (*model.Official, error) {
-	return must(ctx, r.loaders(ctx).Official.Load, obj.OfficialID)
+	return statementOfficial.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Session is the resolver for the session field.
 func (r *statementResolver) Session(ctx context.Context, obj *model.Statement) (*model.Session, error) {
-	return one(ctx, r.loaders(ctx).Session.Load, obj.SessionID)
+	return statementSession.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Sources is the resolver for the sources field.
 func (r *statementResolver) Sources(ctx context.Context, obj *model.Statement) ([]*model.Source, error) {
-	return sourcesOf(ctx, r.Resolver, model.TypeStatement, obj.ID)
+	return statementSources.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Citations is the resolver for the citations field.
 func (r *statementResolver) Citations(ctx context.Context, obj *model.Statement) ([]*model.Citation, error) {
-	return citationsOf(ctx, r.Resolver, model.TypeStatement, obj.ID)
+	return statementCitations.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Statement returns StatementResolver implementation.

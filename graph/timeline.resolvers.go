@@ -33,36 +33,27 @@ func (r *queryResolver) TimelineBuckets(ctx context.Context, filter *model.Timel
 
 // Subject is the resolver for the subject field.
 func (r *timelineEntryResolver) Subject(ctx context.Context, obj *model.TimelineEntry) (model.TimelineSubject, error) {
-	typ, id := obj.SubjectRef()
-	n, err := r.loadSubject(ctx, typ, id)
-	if err == nil && n == nil {
-		return nil, errMissingRelated
-	}
-	return n, err
+	return entrySubject.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Platform is the resolver for the platform field.
 func (r *timelineEntryResolver) Platform(ctx context.Context, obj *model.TimelineEntry) (*model.Platform, error) {
-	return one(ctx, r.loaders(ctx).Platform.Load, obj.PlatformID)
+	return entryPlatform.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Countries is the resolver for the countries field.
 func (r *timelineEntryResolver) Countries(ctx context.Context, obj *model.TimelineEntry) ([]*model.Country, error) {
-	return list(r.loaders(ctx).CountriesByEntry.Load(ctx, obj.ID))
+	return entryCountries.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Topics is the resolver for the topics field.
 func (r *timelineEntryResolver) Topics(ctx context.Context, obj *model.TimelineEntry) ([]*model.Topic, error) {
-	return list(r.loaders(ctx).TopicsByEntry.Load(ctx, obj.ID))
+	return entryTopics.Load(ctx, r.loaders(ctx), obj)
 }
 
 // Sources is the resolver for the sources field.
 func (r *timelineEntryResolver) Sources(ctx context.Context, obj *model.TimelineEntry) ([]*model.Source, error) {
-	typ, id := obj.SubjectRef()
-	if _, cites := r.loaders(ctx).Citations[typ]; !cites {
-		return []*model.Source{}, nil
-	}
-	return sourcesOf(ctx, r.Resolver, typ, id)
+	return entrySources.Load(ctx, r.loaders(ctx), obj)
 }
 
 // TimelineEntry returns TimelineEntryResolver implementation.
