@@ -3,8 +3,6 @@ package db
 import (
 	"context"
 	"fmt"
-	"strings"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -39,7 +37,7 @@ var subjectColumn = map[string]string{
 // derived is what one record gives: its timeline entries and its search document.
 type derived struct {
 	entries []*model.TimelineEntry
-	doc     doc
+	doc     model.SearchDoc
 }
 
 // touch rebuilds the timeline entries and the search document of each subject from the
@@ -110,7 +108,7 @@ func deriveAll(tx *gorm.DB, typ string, ids []int64) error {
 }
 
 // The loaders below read the facts of a batch of records with one statement per table
-// and derive them with the pure functions of facts.go. A record that is gone is absent
+// and derive them with the rules of package model (model/facts.go). A record that is gone is absent
 // from the result, and so loses its derived data.
 
 func derivePlatforms(tx *gorm.DB, ids []int64) (map[int64]derived, error) {
@@ -125,7 +123,7 @@ func derivePlatforms(tx *gorm.DB, ids []int64) (map[int64]derived, error) {
 	}
 	out := make(map[int64]derived, len(platforms))
 	for _, p := range platforms {
-		es, d := platformFacts(p, dedupe(members[p.ID]))
+		es, d := model.PlatformFacts(p, members[p.ID])
 		out[p.ID] = derived{es, d}
 	}
 	return out, nil
@@ -156,7 +154,7 @@ func deriveSessions(tx *gorm.DB, ids []int64) (map[int64]derived, error) {
 		for _, p := range byID[x.ID] {
 			ps = append(ps, *p)
 		}
-		es, d := sessionFacts(x, ps, subjects[x.ID], topics[x.ID])
+		es, d := model.SessionFacts(x, ps, subjects[x.ID], topics[x.ID])
 		out[x.ID] = derived{es, d}
 	}
 	return out, nil
@@ -175,7 +173,7 @@ func deriveOfficials(tx *gorm.DB, ids []int64) (map[int64]derived, error) {
 	byID := groupBy(positions, func(p *model.Position) int64 { return p.OfficialID })
 	out := make(map[int64]derived, len(officials))
 	for _, o := range officials {
-		es, d := officialFacts(o, byID[o.ID])
+		es, d := model.OfficialFacts(o, byID[o.ID])
 		out[o.ID] = derived{es, d}
 	}
 	return out, nil
@@ -198,7 +196,7 @@ func deriveInitiatives(tx *gorm.DB, ids []int64) (map[int64]derived, error) {
 	}
 	out := make(map[int64]derived, len(initiatives))
 	for _, x := range initiatives {
-		es, d := initiativeFacts(x, byID[x.ID], topics[x.ID])
+		es, d := model.InitiativeFacts(x, byID[x.ID], topics[x.ID])
 		out[x.ID] = derived{es, d}
 	}
 	return out, nil
@@ -245,7 +243,7 @@ func deriveStatements(tx *gorm.DB, ids []int64) (map[int64]derived, error) {
 			}
 			tops = topics[x.ID]
 		}
-		es, d := statementFacts(st, o, x, tops)
+		es, d := model.StatementFacts(st, o, x, tops)
 		out[st.ID] = derived{es, d}
 	}
 	return out, nil
@@ -270,7 +268,7 @@ func deriveSources(tx *gorm.DB, ids []int64) (map[int64]derived, error) {
 		for _, c := range bySource[src.ID] {
 			excerpts = append(excerpts, deref(c.Excerpt))
 		}
-		out[src.ID] = derived{doc: sourceDoc(src, excerpts)}
+		out[src.ID] = derived{doc: model.SourceDoc(src, excerpts)}
 	}
 	return out, nil
 }
@@ -343,8 +341,8 @@ func syncDocs(tx *gorm.DB, typ string, ids []int64, out map[int64]derived) error
 	var rows [][]any
 	for i, id := range ids {
 		docIDs[i] = docID(typ, id)
-		if d := out[id].doc; d.title != "" || d.body != "" {
-			rows = append(rows, docRow(typ, id, d))
+		if d := out[id].doc; !d.IsEmpty() {
+			rows = append(rows, docRow(typ, id, docOf(d)))
 		}
 	}
 	if err := tx.Exec("DELETE FROM search_index WHERE docid IN ?", docIDs).Error; err != nil {
@@ -353,46 +351,12 @@ func syncDocs(tx *gorm.DB, typ string, ids []int64, out map[int64]derived) error
 	return gormBulk(tx).insert("search_index", docColumns, rows)
 }
 
-// codesOf returns the country codes that are set.
-func codesOf(codes ...*string) []string {
-	var out []string
-	for _, c := range codes {
-		if c != nil {
-			out = append(out, *c)
-		}
-	}
-	return out
-}
-
+// deref is the string s points to, or "" for nil.
 func deref(s *string) string {
 	if s == nil {
 		return ""
 	}
 	return *s
-}
-
-// join joins the non-empty parts with a space.
-func join(parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, " ")
-}
-
-// clip shortens s to at most n runes at a word boundary, with an ellipsis.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)[:n]
-	cut := string(r)
-	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
-		cut = cut[:i]
-	}
-	return strings.TrimRight(cut, " ,.;:") + "…"
 }
 
 // reindexAll derives the data of every record; the default dataset uses it after loading.
