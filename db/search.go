@@ -88,7 +88,8 @@ func (s *Store) Search(ctx context.Context, query string, p Page) (*SearchPage, 
 	if len(terms) == 0 {
 		return out, nil
 	}
-	from, match, rank := s.matchSQL()
+	from, match, rank := s.dialect.searchSQL()
+	arg := s.dialect.searchQuery(terms)
 	gdb := s.read(ctx)
 	var rows []struct {
 		Docid int64
@@ -98,20 +99,17 @@ func (s *Store) Search(ctx context.Context, query string, p Page) (*SearchPage, 
 	if limit == 0 {
 		// A page of none only says whether there is a next page.
 		var ones []int64
-		err = gdb.Raw(fmt.Sprintf("SELECT 1 FROM %s WHERE %s LIMIT 1 OFFSET ?", from, match), s.matchArg(terms), offset).Scan(&ones).Error
+		err = gdb.Raw(fmt.Sprintf("SELECT 1 FROM %s WHERE %s LIMIT 1 OFFSET ?", from, match), arg, offset).Scan(&ones).Error
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
 		out.HasNextPage = len(ones) > 0
 	} else {
-		// On PostgreSQL the count comes with the page, in one pass over the matches
-		// (SQLite's matchinfo cannot run under a window function).
-		total := "0"
-		if s.dialect == dialectPostgres {
-			total = "COUNT(*) OVER ()"
-		}
+		// Where the dialect can, the count comes with the page, in one pass over the
+		// matches.
+		total, _ := s.dialect.searchTotal()
 		err = gdb.Raw(fmt.Sprintf("SELECT docid, %s AS score, %s AS total FROM %s WHERE %s ORDER BY score DESC, docid LIMIT ? OFFSET ?", rank, total, from, match),
-			s.matchArg(terms), limit+1, offset).Scan(&rows).Error
+			arg, limit+1, offset).Scan(&rows).Error
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
@@ -123,46 +121,16 @@ func (s *Store) Search(ctx context.Context, query string, p Page) (*SearchPage, 
 		out.Hits = append(out.Hits, SearchHit{Type: docTypes[r.Docid%8], ID: r.Docid / 8, Score: r.Score})
 		out.Cursors = append(out.Cursors, encodeOffset(offset+i+1))
 	}
-	if p.Count && len(rows) > 0 && s.dialect == dialectPostgres {
+	if _, counted := s.dialect.searchTotal(); p.Count && len(rows) > 0 && counted {
 		out.TotalCount = int(rows[0].Total)
 	} else if p.Count {
 		var n int64
-		if err := gdb.Raw(fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s", from, match), s.matchArg(terms)).Scan(&n).Error; err != nil {
+		if err := gdb.Raw(fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s", from, match), arg).Scan(&n).Error; err != nil {
 			return nil, fmt.Errorf("search: count: %w", err)
 		}
 		out.TotalCount = int(n)
 	}
 	return out, nil
-}
-
-// matchSQL returns the dialect's FROM clause (with the query's one parameter), match
-// condition and relevance expression.
-func (s *Store) matchSQL() (from, match, rank string) {
-	if s.dialect == dialectPostgres {
-		return "search_index, to_tsquery('simple', ?) AS q", "document @@ q", "ts_rank(document, q)"
-	}
-	return "search_index", "search_index MATCH ?", "diplomacy_rank(matchinfo(search_index, 'pcnalx'))"
-}
-
-// matchArg returns the dialect's query for the terms: every term, as a prefix.
-func (s *Store) matchArg(terms []string) string {
-	if s.dialect == dialectPostgres {
-		return pgQuery(terms)
-	}
-	quoted := make([]string, len(terms))
-	for i, t := range terms {
-		quoted[i] = `"` + t + `*"`
-	}
-	return strings.Join(quoted, " ")
-}
-
-// pgQuery is a tsquery of the terms as prefixes; terms hold only letters and digits.
-func pgQuery(terms []string) string {
-	parts := make([]string, len(terms))
-	for i, t := range terms {
-		parts[i] = t + ":*"
-	}
-	return strings.Join(parts, " & ")
 }
 
 func encodeOffset(n int) string {

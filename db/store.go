@@ -4,17 +4,13 @@
 package db
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync/atomic"
 	"time"
 
-	"gorm.io/driver/postgres"
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
@@ -24,11 +20,11 @@ import (
 // Store is the data access layer. It is safe for concurrent use.
 type Store struct {
 	hub     hub                // subscribers to added timeline entries
-	stop    context.CancelFunc // stops the PostgreSQL listener
-	channel string             // the PostgreSQL notification channel
+	stop    context.CancelFunc // stops the dialect's listener, if it has one
+	channel string             // the notification channel (PostgreSQL's)
 	gdb     *gorm.DB           // reads
 	wdb     *gorm.DB           // writes: the same handle, or with SQLite a single connection
-	dialect dialect
+	dialect dialect            // what differs between SQLite and PostgreSQL
 	log     *slog.Logger
 	queries atomic.Int64
 }
@@ -54,36 +50,10 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		s.dialect = dialectPostgres
-		gdb, err := s.connect(postgres.Open(dsn), cmp.Or(opts.MaxConns, 20))
-		if err != nil {
-			return nil, err
-		}
-		s.gdb, s.wdb = gdb, gdb
-		s.channel = entriesChannel(dsn)
-		listenCtx, stop := context.WithCancel(context.Background())
-		s.stop = stop
-		go s.listen(listenCtx, dsn)
-	} else {
-		// SQLite allows one writer at a time. Rather than let writers collide and retry on
-		// "database is locked", all writes go through one connection and queue for it in
-		// Go; reads use a pool of read-only connections and, with WAL, never wait for the
-		// writer. Write transactions begin IMMEDIATE, so a transaction that reads before it
-		// writes cannot be refused its upgrade to a writer.
-		s.dialect = dialectSQLite
-		registerSQLite()
-		var err error
-		if s.wdb, err = s.connect(sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: sqliteDSN(dsn, false)}), 1); err != nil {
-			return nil, err
-		}
-		// The writer creates the file and switches it to WAL before any reader opens it.
-		if err := s.wdb.WithContext(ctx).Exec("SELECT 1").Error; err != nil {
-			return nil, fmt.Errorf("open database: %w", err)
-		}
-		if s.gdb, err = s.connect(sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: sqliteDSN(dsn, true)}), cmp.Or(opts.MaxConns, 8)); err != nil {
-			return nil, err
-		}
+	s.dialect = dialectOf(dsn)
+	if err := s.dialect.open(ctx, s, dsn, opts.MaxConns); err != nil {
+		_ = s.Close()
+		return nil, err
 	}
 	if err := s.migrate(ctx); err != nil {
 		_ = s.Close()
@@ -121,24 +91,6 @@ func (s *Store) connect(dial gorm.Dialector, maxOpen int) (*gorm.DB, error) {
 		return nil, err
 	}
 	return gdb, nil
-}
-
-// sqliteDSN turns a file path into a DSN with the settings the store relies on: WAL,
-// foreign keys, a busy timeout, immediate write transactions, and a sync of every commit
-// to disk (an acknowledged write survives a crash). readOnly makes the connections refuse
-// writes.
-func sqliteDSN(path string, readOnly bool) string {
-	params := "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=FULL"
-	if readOnly {
-		params += "&_query_only=true"
-	}
-	if strings.Contains(path, "?") {
-		return path + "&" + params
-	}
-	if !strings.HasPrefix(path, "file:") {
-		path = "file:" + path
-	}
-	return path + "?" + params
 }
 
 // Close closes the database.
@@ -182,14 +134,17 @@ func (s *Store) read(ctx context.Context) *gorm.DB {
 // so a failed mutation changes nothing.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	a := &added{}
+	var publish []int64
 	err := s.wdb.WithContext(context.WithValue(ctx, addedKey{}, a)).Transaction(func(tx *gorm.DB) error {
 		if err := fn(tx); err != nil {
 			return translate(err)
 		}
-		return s.announce(tx, a)
+		var err error
+		publish, err = s.dialect.announce(tx, s.channel, a.ids)
+		return err
 	})
-	if err == nil && s.dialect == dialectSQLite && len(a.ids) > 0 {
-		s.hub.publish(a.ids)
+	if err == nil && len(publish) > 0 {
+		s.hub.publish(publish)
 	}
 	if err != nil && model.ErrorCode(err) == model.EINTERNAL && Expired(ctx) {
 		// Past the deadline the driver reports what it was doing when stopped (a dial
@@ -224,10 +179,3 @@ func translate(err error) error {
 	}
 	return err
 }
-
-type dialect int
-
-const (
-	dialectSQLite dialect = iota
-	dialectPostgres
-)
