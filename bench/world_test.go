@@ -232,13 +232,15 @@ func fingerprintVersion() int32 {
 	return int32(v & 0x7fffffff)
 }
 
-// fingerprint identifies the code that shapes a world: the migrations and the generator,
-// read from the module's db package (the benchmarks run in the bench directory). It is ""
-// when the sources cannot be read, and then any cached world is taken as it is.
+// fingerprint identifies the code that shapes a world: the migrations with the dialects'
+// types, the generator and the timeline-entry rules, read from the module's sources (the
+// benchmarks run in the bench directory). It is "" when the sources cannot be read, and
+// then any cached world is taken as it is.
 var fingerprint = sync.OnceValue(func() string {
 	h := sha256.New()
-	for _, f := range []string{"migrate.go", "generate.go", "generate_write.go", "facts.go", "bulk.go"} {
-		b, err := os.ReadFile(filepath.Join("..", "db", f))
+	for _, f := range []string{"db/migrate.go", "db/dialect_sqlite.go", "db/dialect_postgres.go", "db/generate.go",
+		"db/generate_write.go", "db/bulk.go", "model/facts.go"} {
+		b, err := os.ReadFile(filepath.Join("..", f))
 		if err != nil {
 			return ""
 		}

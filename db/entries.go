@@ -108,8 +108,8 @@ func deriveAll(tx *gorm.DB, typ string, ids []int64) error {
 }
 
 // The loaders below read the facts of a batch of records with one statement per table
-// and derive them with the rules of package model (model/facts.go). A record that is gone is absent
-// from the result, and so loses its derived data.
+// and derive them with the rules of package model (model/facts.go). A record that is
+// gone is absent from the result, and so loses its derived data.
 
 func derivePlatforms(tx *gorm.DB, ids []int64) (map[int64]derived, error) {
 	ctx := tx.Statement.Context
