@@ -18389,13 +18389,17 @@ func (ec *executionContext) marshalNCountryOrderField2diplomacyᚑtimelineᚋmod
 }
 
 func (ec *executionContext) unmarshalNDate2diplomacyᚑtimelineᚋmodelᚐDate(ctx context.Context, v any) (model.Date, error) {
-	var res model.Date
-	err := res.UnmarshalGQL(v)
+	res, err := UnmarshalDate(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNDate2diplomacyᚑtimelineᚋmodelᚐDate(ctx context.Context, sel ast.SelectionSet, v model.Date) graphql.Marshaler {
-	return v
+	_ = sel
+	res := MarshalDate(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -18413,13 +18417,17 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 }
 
 func (ec *executionContext) unmarshalNGranularity2diplomacyᚑtimelineᚋmodelᚐGranularity(ctx context.Context, v any) (model.Granularity, error) {
-	var res model.Granularity
-	err := res.UnmarshalGQL(v)
+	res, err := UnmarshalGranularity(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNGranularity2diplomacyᚑtimelineᚋmodelᚐGranularity(ctx context.Context, sel ast.SelectionSet, v model.Granularity) graphql.Marshaler {
-	return v
+	_ = sel
+	res := MarshalGranularity(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Granularity!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -18542,13 +18550,17 @@ func (ec *executionContext) unmarshalNInitiativePatch2diplomacyᚑtimelineᚋmod
 }
 
 func (ec *executionContext) unmarshalNInitiativeStatus2diplomacyᚑtimelineᚋmodelᚐInitiativeStatus(ctx context.Context, v any) (model.InitiativeStatus, error) {
-	var res model.InitiativeStatus
-	err := res.UnmarshalGQL(v)
+	res, err := UnmarshalInitiativeStatus(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNInitiativeStatus2diplomacyᚑtimelineᚋmodelᚐInitiativeStatus(ctx context.Context, sel ast.SelectionSet, v model.InitiativeStatus) graphql.Marshaler {
-	return v
+	_ = sel
+	res := MarshalInitiativeStatus(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "InitiativeStatus!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNInitiativeStatusChange2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐInitiativeStatusChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InitiativeStatusChange) graphql.Marshaler {
@@ -18576,13 +18588,13 @@ func (ec *executionContext) marshalNInitiativeStatusChange2ᚖdiplomacyᚑtimeli
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
-	res, err := model.UnmarshalInt(v)
+	res, err := UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
 	_ = sel
-	res := model.MarshalInt(v)
+	res := MarshalInt(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
@@ -18590,13 +18602,17 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 }
 
 func (ec *executionContext) unmarshalNMembershipRole2diplomacyᚑtimelineᚋmodelᚐMembershipRole(ctx context.Context, v any) (model.MembershipRole, error) {
-	var res model.MembershipRole
-	err := res.UnmarshalGQL(v)
+	res, err := UnmarshalMembershipRole(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNMembershipRole2diplomacyᚑtimelineᚋmodelᚐMembershipRole(ctx context.Context, sel ast.SelectionSet, v model.MembershipRole) graphql.Marshaler {
-	return v
+	_ = sel
+	res := MarshalMembershipRole(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "MembershipRole!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNNode2ᚕdiplomacyᚑtimelineᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
@@ -18779,13 +18795,17 @@ func (ec *executionContext) unmarshalNPlatformInput2diplomacyᚑtimelineᚋmodel
 }
 
 func (ec *executionContext) unmarshalNPlatformKind2diplomacyᚑtimelineᚋmodelᚐPlatformKind(ctx context.Context, v any) (model.PlatformKind, error) {
-	var res model.PlatformKind
-	err := res.UnmarshalGQL(v)
+	res, err := UnmarshalPlatformKind(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNPlatformKind2diplomacyᚑtimelineᚋmodelᚐPlatformKind(ctx context.Context, sel ast.SelectionSet, v model.PlatformKind) graphql.Marshaler {
-	return v
+	_ = sel
+	res := MarshalPlatformKind(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PlatformKind!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNPlatformMember2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐPlatformMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlatformMember) graphql.Marshaler {
@@ -18969,13 +18989,17 @@ func (ec *executionContext) unmarshalNSessionInput2diplomacyᚑtimelineᚋmodel�
 }
 
 func (ec *executionContext) unmarshalNSessionKind2diplomacyᚑtimelineᚋmodelᚐSessionKind(ctx context.Context, v any) (model.SessionKind, error) {
-	var res model.SessionKind
-	err := res.UnmarshalGQL(v)
+	res, err := UnmarshalSessionKind(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNSessionKind2diplomacyᚑtimelineᚋmodelᚐSessionKind(ctx context.Context, sel ast.SelectionSet, v model.SessionKind) graphql.Marshaler {
-	return v
+	_ = sel
+	res := MarshalSessionKind(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SessionKind!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNSessionOrderField2diplomacyᚑtimelineᚋmodelᚐSessionOrderField(ctx context.Context, v any) (model.SessionOrderField, error) {
@@ -19279,13 +19303,17 @@ func (ec *executionContext) marshalNTimelineEntry2ᚖdiplomacyᚑtimelineᚋmode
 }
 
 func (ec *executionContext) unmarshalNTimelineEntryKind2diplomacyᚑtimelineᚋmodelᚐTimelineEntryKind(ctx context.Context, v any) (model.TimelineEntryKind, error) {
-	var res model.TimelineEntryKind
-	err := res.UnmarshalGQL(v)
+	res, err := UnmarshalTimelineEntryKind(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNTimelineEntryKind2diplomacyᚑtimelineᚋmodelᚐTimelineEntryKind(ctx context.Context, sel ast.SelectionSet, v model.TimelineEntryKind) graphql.Marshaler {
-	return v
+	_ = sel
+	res := MarshalTimelineEntryKind(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "TimelineEntryKind!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNTimelineKindCount2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐTimelineKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TimelineKindCount) graphql.Marshaler {
@@ -19595,16 +19623,18 @@ func (ec *executionContext) unmarshalODate2ᚖdiplomacyᚑtimelineᚋmodelᚐDat
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.Date)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := UnmarshalDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalODate2ᚖdiplomacyᚑtimelineᚋmodelᚐDate(ctx context.Context, sel ast.SelectionSet, v *model.Date) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := MarshalDate(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
@@ -19740,23 +19770,25 @@ func (ec *executionContext) unmarshalOInitiativeStatus2ᚖdiplomacyᚑtimeline�
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.InitiativeStatus)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := UnmarshalInitiativeStatus(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOInitiativeStatus2ᚖdiplomacyᚑtimelineᚋmodelᚐInitiativeStatus(ctx context.Context, sel ast.SelectionSet, v *model.InitiativeStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := MarshalInitiativeStatus(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
 	}
-	res, err := model.UnmarshalInt(v)
+	res, err := UnmarshalInt(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -19766,7 +19798,7 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	}
 	_ = sel
 	_ = ctx
-	res := model.MarshalInt(*v)
+	res := MarshalInt(*v)
 	return res
 }
 
@@ -19789,16 +19821,18 @@ func (ec *executionContext) unmarshalOMembershipRole2ᚖdiplomacyᚑtimelineᚋm
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.MembershipRole)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := UnmarshalMembershipRole(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOMembershipRole2ᚖdiplomacyᚑtimelineᚋmodelᚐMembershipRole(ctx context.Context, sel ast.SelectionSet, v *model.MembershipRole) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := MarshalMembershipRole(*v)
+	return res
 }
 
 func (ec *executionContext) marshalONode2diplomacyᚑtimelineᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
@@ -19886,16 +19920,18 @@ func (ec *executionContext) unmarshalOPlatformKind2ᚖdiplomacyᚑtimelineᚋmod
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.PlatformKind)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := UnmarshalPlatformKind(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOPlatformKind2ᚖdiplomacyᚑtimelineᚋmodelᚐPlatformKind(ctx context.Context, sel ast.SelectionSet, v *model.PlatformKind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := MarshalPlatformKind(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOPlatformOrder2ᚖdiplomacyᚑtimelineᚋmodelᚐPlatformOrder(ctx context.Context, v any) (*model.PlatformOrder, error) {
@@ -19961,16 +19997,18 @@ func (ec *executionContext) unmarshalOSessionKind2ᚖdiplomacyᚑtimelineᚋmode
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.SessionKind)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := UnmarshalSessionKind(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOSessionKind2ᚖdiplomacyᚑtimelineᚋmodelᚐSessionKind(ctx context.Context, sel ast.SelectionSet, v *model.SessionKind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := MarshalSessionKind(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOSessionOrder2ᚖdiplomacyᚑtimelineᚋmodelᚐSessionOrder(ctx context.Context, v any) (*model.SessionOrder, error) {

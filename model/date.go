@@ -4,7 +4,6 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
-	"io"
 	"strconv"
 	"time"
 )
@@ -255,25 +254,6 @@ func (d Date) Value() (driver.Value, error) {
 // GormDataType tells GORM which column type to migrate to.
 func (Date) GormDataType() string { return "bigint" }
 
-// MarshalGQL writes d as a GraphQL string.
-func (d Date) MarshalGQL(w io.Writer) {
-	_, _ = io.WriteString(w, strconv.Quote(d.String()))
-}
-
-// UnmarshalGQL reads a GraphQL string into d.
-func (d *Date) UnmarshalGQL(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return Errorf(EINVALID, "invalid date: expected a string such as \"2023-07-28\", got %s", jsonKind(v))
-	}
-	parsed, err := ParseDate(s)
-	if err != nil {
-		return err
-	}
-	*d = parsed
-	return nil
-}
-
 // MarshalJSON writes d as a JSON string.
 func (d Date) MarshalJSON() ([]byte, error) {
 	return json.Marshal(d.String())
@@ -285,7 +265,12 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return Errorf(EINVALID, "invalid date: expected a string")
 	}
-	return d.UnmarshalGQL(s)
+	parsed, err := ParseDate(s)
+	if err != nil {
+		return err
+	}
+	*d = parsed
+	return nil
 }
 
 func truncate(s string, n int) string {

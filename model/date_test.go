@@ -111,14 +111,8 @@ func TestValidateRange(t *testing.T) {
 	}
 }
 
-func TestDateGraphQLAndSQL(t *testing.T) {
-	var d model.Date
-	if err := d.UnmarshalGQL("2023-07"); err != nil || d.String() != "2023-07" {
-		t.Fatalf("UnmarshalGQL: %v %v", d, err)
-	}
-	if err := d.UnmarshalGQL(2023); model.ErrorCode(err) != model.EINVALID {
-		t.Fatalf("UnmarshalGQL(2023) = %v, want EINVALID", err)
-	}
+// TestDateSQL; the GraphQL encoding is graph's (TestUnmarshalDate there).
+func TestDateSQL(t *testing.T) {
 	v, err := model.MustParseDate("2015").Value()
 	if err != nil || v != int64(20150000) {
 		t.Fatalf("Value = %v, %v", v, err)

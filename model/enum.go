@@ -1,11 +1,6 @@
 package model
 
-import (
-	"encoding/json"
-	"io"
-	"slices"
-	"strconv"
-)
+import "slices"
 
 // PlatformKind says what sort of platform it is.
 type PlatformKind string
@@ -81,73 +76,8 @@ func (k SessionKind) IsValid() bool { return slices.Contains(SessionKinds, k) }
 // IsValid reports whether s is a known status.
 func (s InitiativeStatus) IsValid() bool { return slices.Contains(InitiativeStatuses, s) }
 
-// MarshalGQL writes the enum value.
-func (k PlatformKind) MarshalGQL(w io.Writer) { writeEnum(w, k) }
-
-// UnmarshalGQL reads and checks an enum value.
-func (k *PlatformKind) UnmarshalGQL(v any) error { return readEnum(v, k, "PlatformKind") }
-
-// MarshalGQL writes the enum value.
-func (r MembershipRole) MarshalGQL(w io.Writer) { writeEnum(w, r) }
-
-// UnmarshalGQL reads and checks an enum value.
-func (r *MembershipRole) UnmarshalGQL(v any) error { return readEnum(v, r, "MembershipRole") }
-
-// MarshalGQL writes the enum value.
-func (k SessionKind) MarshalGQL(w io.Writer) { writeEnum(w, k) }
-
-// UnmarshalGQL reads and checks an enum value.
-func (k *SessionKind) UnmarshalGQL(v any) error { return readEnum(v, k, "SessionKind") }
-
-// MarshalGQL writes the enum value.
-func (s InitiativeStatus) MarshalGQL(w io.Writer) { writeEnum(w, s) }
-
-// UnmarshalGQL reads and checks an enum value.
-func (s *InitiativeStatus) UnmarshalGQL(v any) error { return readEnum(v, s, "InitiativeStatus") }
-
-type enum interface {
-	~string
-	IsValid() bool
-}
-
-func writeEnum[T ~string](w io.Writer, v T) {
-	_, _ = io.WriteString(w, strconv.Quote(string(v)))
-}
-
-func readEnum[T enum](v any, dst *T, name string) error {
-	s, ok := v.(string)
-	if !ok {
-		return Errorf(EINVALID, "%s must be a string, got %s", name, jsonKind(v))
-	}
-	if !T(s).IsValid() {
-		return Errorf(EINVALID, "%q is not a valid %s", truncate(s, 40), name)
-	}
-	*dst = T(s)
-	return nil
-}
-
 // String helpers used in messages.
 func (k PlatformKind) String() string     { return string(k) }
 func (r MembershipRole) String() string   { return string(r) }
 func (k SessionKind) String() string      { return string(k) }
 func (s InitiativeStatus) String() string { return string(s) }
-
-// jsonKind names the kind of a decoded GraphQL input value as a client would: a number, a
-// boolean, a list, an object or null.
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	case string:
-		return "a string"
-	case int, int32, int64, float32, float64, json.Number:
-		return "a number"
-	case []any:
-		return "a list"
-	case map[string]any:
-		return "an object"
-	}
-	return "a value of another kind"
-}

@@ -32,7 +32,7 @@ var fzDateSeeds = []string{
 
 // FuzzParseDate checks that ParseDate never panics, refuses with EINVALID, and that every
 // date it accepts prints as written, keeps its precision and survives every encoding the
-// API uses (storage key, JSON, GraphQL, SQL).
+// domain uses (storage key, JSON, SQL); graph's FuzzUnmarshalDate checks GraphQL's.
 func FuzzParseDate(f *testing.F) {
 	for _, s := range fzDateSeeds {
 		f.Add(s)
@@ -45,10 +45,6 @@ func FuzzParseDate(f *testing.F) {
 			}
 			if d != (model.Date{}) {
 				t.Fatalf("ParseDate(%q) failed but returned a non-zero date %v", s, d)
-			}
-			var gql model.Date
-			if err := gql.UnmarshalGQL(s); model.ErrorCode(err) != model.EINVALID {
-				t.Fatalf("UnmarshalGQL(%q): %v, want an EINVALID error", s, err)
 			}
 			return
 		}
@@ -107,7 +103,7 @@ func FuzzParseDate(f *testing.F) {
 				s, d.Overlaps(d), d.Contains(d), d.EndsBefore(d), d.Compare(d))
 		}
 
-		// JSON and GraphQL.
+		// JSON.
 		b, err := d.MarshalJSON()
 		if err != nil {
 			t.Fatalf("%q: MarshalJSON: %v", s, err)
@@ -122,10 +118,6 @@ func FuzzParseDate(f *testing.F) {
 		var wrapped struct{ D model.Date }
 		if err := json.Unmarshal([]byte(`{"D":`+string(b)+`}`), &wrapped); err != nil || wrapped.D != d {
 			t.Fatalf("%q: json.Unmarshal into a struct = %v, %v", s, wrapped.D, err)
-		}
-		var fromGQL model.Date
-		if err := fromGQL.UnmarshalGQL(s); err != nil || fromGQL != d {
-			t.Fatalf("%q: UnmarshalGQL = %v, %v", s, fromGQL, err)
 		}
 	})
 }

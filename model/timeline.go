@@ -1,9 +1,6 @@
 package model
 
-import (
-	"io"
-	"slices"
-)
+import "slices"
 
 // TimelineEntryKind says what happened at a timeline entry.
 type TimelineEntryKind string
@@ -25,12 +22,6 @@ var TimelineEntryKinds = []TimelineEntryKind{EntryPlatformFounded, EntrySession,
 
 // IsValid reports whether k is a known kind.
 func (k TimelineEntryKind) IsValid() bool { return slices.Contains(TimelineEntryKinds, k) }
-
-// MarshalGQL writes the enum value.
-func (k TimelineEntryKind) MarshalGQL(w io.Writer) { writeEnum(w, k) }
-
-// UnmarshalGQL reads and checks an enum value.
-func (k *TimelineEntryKind) UnmarshalGQL(v any) error { return readEnum(v, k, "TimelineEntryKind") }
 
 // TimelineEntry is one dated event of the timeline, derived from a record: a platform's
 // founding, a session, an initiative's proposal or status change, the start or end of a
@@ -90,12 +81,6 @@ const (
 func (g Granularity) IsValid() bool {
 	return g == GranularityYear || g == GranularityMonth || g == GranularityDay
 }
-
-// MarshalGQL writes the enum value.
-func (g Granularity) MarshalGQL(w io.Writer) { writeEnum(w, g) }
-
-// UnmarshalGQL reads and checks an enum value.
-func (g *Granularity) UnmarshalGQL(v any) error { return readEnum(v, g, "Granularity") }
 
 // TimelineBucket counts the entries whose date starts in one period.
 type TimelineBucket struct {
