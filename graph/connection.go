@@ -25,8 +25,8 @@ func page(ctx context.Context, first *int, after *string, last *int, before *str
 }
 
 // pageInfo returns the Relay page info of a page.
-func pageInfo[T any](c *db.Conn[T]) *model.PageInfo {
-	pi := &model.PageInfo{HasNextPage: c.HasNextPage, HasPreviousPage: c.HasPreviousPage}
+func pageInfo[T any](c *db.Conn[T]) *PageInfo {
+	pi := &PageInfo{HasNextPage: c.HasNextPage, HasPreviousPage: c.HasPreviousPage}
 	if n := len(c.Cursors); n > 0 {
 		pi.StartCursor, pi.EndCursor = &c.Cursors[0], &c.Cursors[n-1]
 	}
@@ -63,10 +63,10 @@ func orNull[T any](v *T, err error) (*T, error) {
 var errMissingRelated = errors.New("related record missing")
 
 // sessionConnection converts a page of sessions; several fields return one.
-func sessionConnection(c *db.Conn[model.Session], err error) (*model.SessionConnection, error) {
+func sessionConnection(c *db.Conn[model.Session], err error) (*SessionConnection, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &model.SessionConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
-		Edges: edges(c, func(cur string, n *model.Session) *model.SessionEdge { return &model.SessionEdge{Cursor: cur, Node: n} })}, nil
+	return &SessionConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
+		Edges: edges(c, func(cur string, n *model.Session) *SessionEdge { return &SessionEdge{Cursor: cur, Node: n} })}, nil
 }

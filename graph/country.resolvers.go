@@ -16,11 +16,11 @@ func (r *queryResolver) Country(ctx context.Context, code string) (*model.Countr
 }
 
 // Countries is the resolver for the countries field.
-func (r *queryResolver) Countries(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.CountryFilter, orderBy *model.CountryOrder) (*model.CountryConnection, error) {
+func (r *queryResolver) Countries(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.CountryFilter, orderBy *model.CountryOrder) (*CountryConnection, error) {
 	c, err := r.Store.Countries(ctx, filter, orderBy, page(ctx, first, after, last, before))
 	if err != nil {
 		return nil, err
 	}
-	return &model.CountryConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
-		Edges: edges(c, func(cur string, n *model.Country) *model.CountryEdge { return &model.CountryEdge{Cursor: cur, Node: n} })}, nil
+	return &CountryConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
+		Edges: edges(c, func(cur string, n *model.Country) *CountryEdge { return &CountryEdge{Cursor: cur, Node: n} })}, nil
 }

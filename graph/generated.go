@@ -462,7 +462,7 @@ type MutationResolver interface {
 type OfficialResolver interface {
 	Country(ctx context.Context, obj *model.Official) (*model.Country, error)
 	Positions(ctx context.Context, obj *model.Official, on *model.Date) ([]*model.Position, error)
-	Sessions(ctx context.Context, obj *model.Official, first *int, after *string, last *int, before *string, filter *model.SessionFilter, orderBy *model.SessionOrder) (*model.SessionConnection, error)
+	Sessions(ctx context.Context, obj *model.Official, first *int, after *string, last *int, before *string, filter *model.SessionFilter, orderBy *model.SessionOrder) (*SessionConnection, error)
 	Statements(ctx context.Context, obj *model.Official) ([]*model.Statement, error)
 	Initiatives(ctx context.Context, obj *model.Official) ([]*model.Initiative, error)
 }
@@ -474,7 +474,7 @@ type ParticipantResolver interface {
 }
 type PlatformResolver interface {
 	Members(ctx context.Context, obj *model.Platform, on *model.Date) ([]*model.PlatformMember, error)
-	Sessions(ctx context.Context, obj *model.Platform, first *int, after *string, last *int, before *string, filter *model.SessionFilter, orderBy *model.SessionOrder) (*model.SessionConnection, error)
+	Sessions(ctx context.Context, obj *model.Platform, first *int, after *string, last *int, before *string, filter *model.SessionFilter, orderBy *model.SessionOrder) (*SessionConnection, error)
 	Initiatives(ctx context.Context, obj *model.Platform) ([]*model.Initiative, error)
 	Sources(ctx context.Context, obj *model.Platform) ([]*model.Source, error)
 	Citations(ctx context.Context, obj *model.Platform) ([]*model.Citation, error)
@@ -489,25 +489,25 @@ type PositionResolver interface {
 	Country(ctx context.Context, obj *model.Position) (*model.Country, error)
 }
 type QueryResolver interface {
-	Node(ctx context.Context, id string) (model.Node, error)
-	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
+	Node(ctx context.Context, id string) (Node, error)
+	Nodes(ctx context.Context, ids []string) ([]Node, error)
 	Country(ctx context.Context, code string) (*model.Country, error)
-	Countries(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.CountryFilter, orderBy *model.CountryOrder) (*model.CountryConnection, error)
+	Countries(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.CountryFilter, orderBy *model.CountryOrder) (*CountryConnection, error)
 	Initiative(ctx context.Context, slug string) (*model.Initiative, error)
-	Initiatives(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.InitiativeFilter, orderBy *model.InitiativeOrder) (*model.InitiativeConnection, error)
+	Initiatives(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.InitiativeFilter, orderBy *model.InitiativeOrder) (*InitiativeConnection, error)
 	Official(ctx context.Context, slug string) (*model.Official, error)
-	Officials(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OfficialFilter, orderBy *model.OfficialOrder) (*model.OfficialConnection, error)
+	Officials(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OfficialFilter, orderBy *model.OfficialOrder) (*OfficialConnection, error)
 	Platform(ctx context.Context, slug string) (*model.Platform, error)
-	Platforms(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.PlatformFilter, orderBy *model.PlatformOrder) (*model.PlatformConnection, error)
-	Search(ctx context.Context, query string, first *int, after *string) (*model.SearchConnection, error)
+	Platforms(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.PlatformFilter, orderBy *model.PlatformOrder) (*PlatformConnection, error)
+	Search(ctx context.Context, query string, first *int, after *string) (*SearchConnection, error)
 	Session(ctx context.Context, slug string) (*model.Session, error)
-	Sessions(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.SessionFilter, orderBy *model.SessionOrder) (*model.SessionConnection, error)
-	Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.SourceFilter, orderBy *model.SourceOrder) (*model.SourceConnection, error)
-	Statements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.StatementFilter, orderBy *model.StatementOrder) (*model.StatementConnection, error)
-	Timeline(ctx context.Context, filter *model.TimelineFilter, order *model.SortOrder, first *int, after *string, last *int, before *string) (*model.TimelineConnection, error)
+	Sessions(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.SessionFilter, orderBy *model.SessionOrder) (*SessionConnection, error)
+	Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.SourceFilter, orderBy *model.SourceOrder) (*SourceConnection, error)
+	Statements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.StatementFilter, orderBy *model.StatementOrder) (*StatementConnection, error)
+	Timeline(ctx context.Context, filter *model.TimelineFilter, order *model.SortOrder, first *int, after *string, last *int, before *string) (*TimelineConnection, error)
 	TimelineBuckets(ctx context.Context, filter *model.TimelineFilter, granularity model.Granularity) ([]*model.TimelineBucket, error)
 	Topic(ctx context.Context, slug string) (*model.Topic, error)
-	Topics(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.TopicFilter, orderBy *model.TopicOrder) (*model.TopicConnection, error)
+	Topics(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.TopicFilter, orderBy *model.TopicOrder) (*TopicConnection, error)
 }
 type SessionResolver interface {
 	Platform(ctx context.Context, obj *model.Session) (*model.Platform, error)
@@ -536,14 +536,14 @@ type SubscriptionResolver interface {
 	TimelineEntryAdded(ctx context.Context, filter *model.TimelineFilter) (<-chan *model.TimelineEntry, error)
 }
 type TimelineEntryResolver interface {
-	Subject(ctx context.Context, obj *model.TimelineEntry) (model.TimelineSubject, error)
+	Subject(ctx context.Context, obj *model.TimelineEntry) (TimelineSubject, error)
 	Platform(ctx context.Context, obj *model.TimelineEntry) (*model.Platform, error)
 	Countries(ctx context.Context, obj *model.TimelineEntry) ([]*model.Country, error)
 	Topics(ctx context.Context, obj *model.TimelineEntry) ([]*model.Topic, error)
 	Sources(ctx context.Context, obj *model.TimelineEntry) ([]*model.Source, error)
 }
 type TopicResolver interface {
-	Sessions(ctx context.Context, obj *model.Topic, first *int, after *string, last *int, before *string, filter *model.SessionFilter, orderBy *model.SessionOrder) (*model.SessionConnection, error)
+	Sessions(ctx context.Context, obj *model.Topic, first *int, after *string, last *int, before *string, filter *model.SessionFilter, orderBy *model.SessionOrder) (*SessionConnection, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -4813,7 +4813,7 @@ func (ec *executionContext) fieldContext_Country_name(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
 }
 
-func (ec *executionContext) _CountryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CountryConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _CountryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *CountryConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4825,8 +4825,8 @@ func (ec *executionContext) _CountryConnection_edges(ctx context.Context, field 
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.CountryEdge) graphql.Marshaler {
-			return ec.marshalNCountryEdge2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐCountryEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*CountryEdge) graphql.Marshaler {
+			return ec.marshalNCountryEdge2ᚕᚖdiplomacyᚑtimelineᚋgraphᚐCountryEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4845,7 +4845,7 @@ func (ec *executionContext) fieldContext_CountryConnection_edges(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _CountryConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.CountryConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _CountryConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *CountryConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4877,7 +4877,7 @@ func (ec *executionContext) fieldContext_CountryConnection_nodes(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _CountryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CountryConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _CountryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *CountryConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4889,8 +4889,8 @@ func (ec *executionContext) _CountryConnection_pageInfo(ctx context.Context, fie
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖdiplomacyᚑtimelineᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖdiplomacyᚑtimelineᚋgraphᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4909,7 +4909,7 @@ func (ec *executionContext) fieldContext_CountryConnection_pageInfo(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _CountryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.CountryConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _CountryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *CountryConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4932,7 +4932,7 @@ func (ec *executionContext) fieldContext_CountryConnection_totalCount(_ context.
 	return graphql.NewScalarFieldContext("CountryConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CountryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CountryEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _CountryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *CountryEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4955,7 +4955,7 @@ func (ec *executionContext) fieldContext_CountryEdge_cursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("CountryEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _CountryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CountryEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _CountryEdge_node(ctx context.Context, field graphql.CollectedField, obj *CountryEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5413,7 +5413,7 @@ func (ec *executionContext) fieldContext_Initiative_citations(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _InitiativeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _InitiativeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *InitiativeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5425,8 +5425,8 @@ func (ec *executionContext) _InitiativeConnection_edges(ctx context.Context, fie
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.InitiativeEdge) graphql.Marshaler {
-			return ec.marshalNInitiativeEdge2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐInitiativeEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*InitiativeEdge) graphql.Marshaler {
+			return ec.marshalNInitiativeEdge2ᚕᚖdiplomacyᚑtimelineᚋgraphᚐInitiativeEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5445,7 +5445,7 @@ func (ec *executionContext) fieldContext_InitiativeConnection_edges(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _InitiativeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _InitiativeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *InitiativeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5477,7 +5477,7 @@ func (ec *executionContext) fieldContext_InitiativeConnection_nodes(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _InitiativeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _InitiativeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *InitiativeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5489,8 +5489,8 @@ func (ec *executionContext) _InitiativeConnection_pageInfo(ctx context.Context, 
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖdiplomacyᚑtimelineᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖdiplomacyᚑtimelineᚋgraphᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5509,7 +5509,7 @@ func (ec *executionContext) fieldContext_InitiativeConnection_pageInfo(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _InitiativeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _InitiativeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *InitiativeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5532,7 +5532,7 @@ func (ec *executionContext) fieldContext_InitiativeConnection_totalCount(_ conte
 	return graphql.NewScalarFieldContext("InitiativeConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _InitiativeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _InitiativeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *InitiativeEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5555,7 +5555,7 @@ func (ec *executionContext) fieldContext_InitiativeEdge_cursor(_ context.Context
 	return graphql.NewScalarFieldContext("InitiativeEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _InitiativeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _InitiativeEdge_node(ctx context.Context, field graphql.CollectedField, obj *InitiativeEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7193,8 +7193,8 @@ func (ec *executionContext) _Official_sessions(ctx context.Context, field graphq
 			return ec.Resolvers.Official().Sessions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.SessionFilter), fc.Args["orderBy"].(*model.SessionOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SessionConnection) graphql.Marshaler {
-			return ec.marshalNSessionConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐSessionConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *SessionConnection) graphql.Marshaler {
+			return ec.marshalNSessionConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐSessionConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7288,7 +7288,7 @@ func (ec *executionContext) fieldContext_Official_initiatives(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _OfficialConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OfficialConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OfficialConnection_edges(ctx context.Context, field graphql.CollectedField, obj *OfficialConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7300,8 +7300,8 @@ func (ec *executionContext) _OfficialConnection_edges(ctx context.Context, field
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.OfficialEdge) graphql.Marshaler {
-			return ec.marshalNOfficialEdge2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐOfficialEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*OfficialEdge) graphql.Marshaler {
+			return ec.marshalNOfficialEdge2ᚕᚖdiplomacyᚑtimelineᚋgraphᚐOfficialEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7320,7 +7320,7 @@ func (ec *executionContext) fieldContext_OfficialConnection_edges(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _OfficialConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.OfficialConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OfficialConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *OfficialConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7352,7 +7352,7 @@ func (ec *executionContext) fieldContext_OfficialConnection_nodes(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _OfficialConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.OfficialConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OfficialConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *OfficialConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7364,8 +7364,8 @@ func (ec *executionContext) _OfficialConnection_pageInfo(ctx context.Context, fi
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖdiplomacyᚑtimelineᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖdiplomacyᚑtimelineᚋgraphᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7384,7 +7384,7 @@ func (ec *executionContext) fieldContext_OfficialConnection_pageInfo(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _OfficialConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.OfficialConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _OfficialConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *OfficialConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7407,7 +7407,7 @@ func (ec *executionContext) fieldContext_OfficialConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("OfficialConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _OfficialEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OfficialEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _OfficialEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *OfficialEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7430,7 +7430,7 @@ func (ec *executionContext) fieldContext_OfficialEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("OfficialEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _OfficialEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OfficialEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _OfficialEdge_node(ctx context.Context, field graphql.CollectedField, obj *OfficialEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7462,7 +7462,7 @@ func (ec *executionContext) fieldContext_OfficialEdge_node(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7485,7 +7485,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7508,7 +7508,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Cont
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7531,7 +7531,7 @@ func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context,
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
-func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7937,8 +7937,8 @@ func (ec *executionContext) _Platform_sessions(ctx context.Context, field graphq
 			return ec.Resolvers.Platform().Sessions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.SessionFilter), fc.Args["orderBy"].(*model.SessionOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SessionConnection) graphql.Marshaler {
-			return ec.marshalNSessionConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐSessionConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *SessionConnection) graphql.Marshaler {
+			return ec.marshalNSessionConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐSessionConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8064,7 +8064,7 @@ func (ec *executionContext) fieldContext_Platform_citations(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _PlatformConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PlatformConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlatformConnection_edges(ctx context.Context, field graphql.CollectedField, obj *PlatformConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8076,8 +8076,8 @@ func (ec *executionContext) _PlatformConnection_edges(ctx context.Context, field
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.PlatformEdge) graphql.Marshaler {
-			return ec.marshalNPlatformEdge2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐPlatformEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*PlatformEdge) graphql.Marshaler {
+			return ec.marshalNPlatformEdge2ᚕᚖdiplomacyᚑtimelineᚋgraphᚐPlatformEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8096,7 +8096,7 @@ func (ec *executionContext) fieldContext_PlatformConnection_edges(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _PlatformConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.PlatformConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlatformConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *PlatformConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8128,7 +8128,7 @@ func (ec *executionContext) fieldContext_PlatformConnection_nodes(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _PlatformConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PlatformConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlatformConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *PlatformConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8140,8 +8140,8 @@ func (ec *executionContext) _PlatformConnection_pageInfo(ctx context.Context, fi
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖdiplomacyᚑtimelineᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖdiplomacyᚑtimelineᚋgraphᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8160,7 +8160,7 @@ func (ec *executionContext) fieldContext_PlatformConnection_pageInfo(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _PlatformConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PlatformConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlatformConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *PlatformConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8183,7 +8183,7 @@ func (ec *executionContext) fieldContext_PlatformConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("PlatformConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _PlatformEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PlatformEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlatformEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *PlatformEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8206,7 +8206,7 @@ func (ec *executionContext) fieldContext_PlatformEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("PlatformEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _PlatformEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PlatformEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _PlatformEdge_node(ctx context.Context, field graphql.CollectedField, obj *PlatformEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8540,8 +8540,8 @@ func (ec *executionContext) _Query_node(ctx context.Context, field graphql.Colle
 			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalONode2diplomacyᚑtimelineᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v Node) graphql.Marshaler {
+			return ec.marshalONode2diplomacyᚑtimelineᚋgraphᚐNode(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8584,8 +8584,8 @@ func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.Coll
 			return ec.Resolvers.Query().Nodes(ctx, fc.Args["ids"].([]string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
-			return ec.marshalNNode2ᚕdiplomacyᚑtimelineᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕdiplomacyᚑtimelineᚋgraphᚐNode(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8672,8 +8672,8 @@ func (ec *executionContext) _Query_countries(ctx context.Context, field graphql.
 			return ec.Resolvers.Query().Countries(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.CountryFilter), fc.Args["orderBy"].(*model.CountryOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryConnection) graphql.Marshaler {
-			return ec.marshalNCountryConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐCountryConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *CountryConnection) graphql.Marshaler {
+			return ec.marshalNCountryConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐCountryConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8760,8 +8760,8 @@ func (ec *executionContext) _Query_initiatives(ctx context.Context, field graphq
 			return ec.Resolvers.Query().Initiatives(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.InitiativeFilter), fc.Args["orderBy"].(*model.InitiativeOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.InitiativeConnection) graphql.Marshaler {
-			return ec.marshalNInitiativeConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐInitiativeConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *InitiativeConnection) graphql.Marshaler {
+			return ec.marshalNInitiativeConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐInitiativeConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8848,8 +8848,8 @@ func (ec *executionContext) _Query_officials(ctx context.Context, field graphql.
 			return ec.Resolvers.Query().Officials(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.OfficialFilter), fc.Args["orderBy"].(*model.OfficialOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OfficialConnection) graphql.Marshaler {
-			return ec.marshalNOfficialConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐOfficialConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *OfficialConnection) graphql.Marshaler {
+			return ec.marshalNOfficialConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐOfficialConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8936,8 +8936,8 @@ func (ec *executionContext) _Query_platforms(ctx context.Context, field graphql.
 			return ec.Resolvers.Query().Platforms(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.PlatformFilter), fc.Args["orderBy"].(*model.PlatformOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PlatformConnection) graphql.Marshaler {
-			return ec.marshalNPlatformConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐPlatformConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *PlatformConnection) graphql.Marshaler {
+			return ec.marshalNPlatformConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐPlatformConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8980,8 +8980,8 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
-			return ec.marshalNSearchConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐSearchConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *SearchConnection) graphql.Marshaler {
+			return ec.marshalNSearchConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐSearchConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9068,8 +9068,8 @@ func (ec *executionContext) _Query_sessions(ctx context.Context, field graphql.C
 			return ec.Resolvers.Query().Sessions(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.SessionFilter), fc.Args["orderBy"].(*model.SessionOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SessionConnection) graphql.Marshaler {
-			return ec.marshalNSessionConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐSessionConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *SessionConnection) graphql.Marshaler {
+			return ec.marshalNSessionConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐSessionConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9112,8 +9112,8 @@ func (ec *executionContext) _Query_sources(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Query().Sources(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.SourceFilter), fc.Args["orderBy"].(*model.SourceOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SourceConnection) graphql.Marshaler {
-			return ec.marshalNSourceConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐSourceConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *SourceConnection) graphql.Marshaler {
+			return ec.marshalNSourceConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐSourceConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9156,8 +9156,8 @@ func (ec *executionContext) _Query_statements(ctx context.Context, field graphql
 			return ec.Resolvers.Query().Statements(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.StatementFilter), fc.Args["orderBy"].(*model.StatementOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
-			return ec.marshalNStatementConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐStatementConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *StatementConnection) graphql.Marshaler {
+			return ec.marshalNStatementConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐStatementConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9200,8 +9200,8 @@ func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.C
 			return ec.Resolvers.Query().Timeline(ctx, fc.Args["filter"].(*model.TimelineFilter), fc.Args["order"].(*model.SortOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.TimelineConnection) graphql.Marshaler {
-			return ec.marshalNTimelineConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐTimelineConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *TimelineConnection) graphql.Marshaler {
+			return ec.marshalNTimelineConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐTimelineConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9332,8 +9332,8 @@ func (ec *executionContext) _Query_topics(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Query().Topics(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.TopicFilter), fc.Args["orderBy"].(*model.TopicOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicConnection) graphql.Marshaler {
-			return ec.marshalNTopicConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐTopicConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *TopicConnection) graphql.Marshaler {
+			return ec.marshalNTopicConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐTopicConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9439,7 +9439,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *SearchConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9451,8 +9451,8 @@ func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field g
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
-			return ec.marshalNSearchEdge2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐSearchEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*SearchEdge) graphql.Marshaler {
+			return ec.marshalNSearchEdge2ᚕᚖdiplomacyᚑtimelineᚋgraphᚐSearchEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9471,7 +9471,7 @@ func (ec *executionContext) fieldContext_SearchConnection_edges(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SearchConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SearchConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *SearchConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9483,8 +9483,8 @@ func (ec *executionContext) _SearchConnection_nodes(ctx context.Context, field g
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.SearchResult) graphql.Marshaler {
-			return ec.marshalNSearchResult2ᚕdiplomacyᚑtimelineᚋmodelᚐSearchResultᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []SearchResult) graphql.Marshaler {
+			return ec.marshalNSearchResult2ᚕdiplomacyᚑtimelineᚋgraphᚐSearchResultᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9494,7 +9494,7 @@ func (ec *executionContext) fieldContext_SearchConnection_nodes(_ context.Contex
 	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "SearchResult")
 }
 
-func (ec *executionContext) _SearchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SearchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *SearchConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9506,8 +9506,8 @@ func (ec *executionContext) _SearchConnection_pageInfo(ctx context.Context, fiel
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖdiplomacyᚑtimelineᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖdiplomacyᚑtimelineᚋgraphᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9526,7 +9526,7 @@ func (ec *executionContext) fieldContext_SearchConnection_pageInfo(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _SearchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SearchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *SearchConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9549,7 +9549,7 @@ func (ec *executionContext) fieldContext_SearchConnection_totalCount(_ context.C
 	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *SearchEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9572,7 +9572,7 @@ func (ec *executionContext) fieldContext_SearchEdge_cursor(_ context.Context, fi
 	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _SearchEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _SearchEdge_node(ctx context.Context, field graphql.CollectedField, obj *SearchEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9584,8 +9584,8 @@ func (ec *executionContext) _SearchEdge_node(ctx context.Context, field graphql.
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.SearchResult) graphql.Marshaler {
-			return ec.marshalNSearchResult2diplomacyᚑtimelineᚋmodelᚐSearchResult(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v SearchResult) graphql.Marshaler {
+			return ec.marshalNSearchResult2diplomacyᚑtimelineᚋgraphᚐSearchResult(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9595,7 +9595,7 @@ func (ec *executionContext) fieldContext_SearchEdge_node(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "SearchResult")
 }
 
-func (ec *executionContext) _SearchEdge_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _SearchEdge_score(ctx context.Context, field graphql.CollectedField, obj *SearchEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10163,7 +10163,7 @@ func (ec *executionContext) fieldContext_Session_citations(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _SessionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SessionConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SessionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *SessionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10175,8 +10175,8 @@ func (ec *executionContext) _SessionConnection_edges(ctx context.Context, field 
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SessionEdge) graphql.Marshaler {
-			return ec.marshalNSessionEdge2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐSessionEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*SessionEdge) graphql.Marshaler {
+			return ec.marshalNSessionEdge2ᚕᚖdiplomacyᚑtimelineᚋgraphᚐSessionEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10195,7 +10195,7 @@ func (ec *executionContext) fieldContext_SessionConnection_edges(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _SessionConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.SessionConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SessionConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *SessionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10227,7 +10227,7 @@ func (ec *executionContext) fieldContext_SessionConnection_nodes(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _SessionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SessionConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SessionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *SessionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10239,8 +10239,8 @@ func (ec *executionContext) _SessionConnection_pageInfo(ctx context.Context, fie
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖdiplomacyᚑtimelineᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖdiplomacyᚑtimelineᚋgraphᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10259,7 +10259,7 @@ func (ec *executionContext) fieldContext_SessionConnection_pageInfo(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _SessionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SessionConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SessionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *SessionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10282,7 +10282,7 @@ func (ec *executionContext) fieldContext_SessionConnection_totalCount(_ context.
 	return graphql.NewScalarFieldContext("SessionConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _SessionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SessionEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _SessionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *SessionEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10305,7 +10305,7 @@ func (ec *executionContext) fieldContext_SessionEdge_cursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("SessionEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _SessionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SessionEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _SessionEdge_node(ctx context.Context, field graphql.CollectedField, obj *SessionEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10498,7 +10498,7 @@ func (ec *executionContext) fieldContext_Source_excerpt(_ context.Context, field
 	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
 }
 
-func (ec *executionContext) _SourceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *SourceConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10510,8 +10510,8 @@ func (ec *executionContext) _SourceConnection_edges(ctx context.Context, field g
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SourceEdge) graphql.Marshaler {
-			return ec.marshalNSourceEdge2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐSourceEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*SourceEdge) graphql.Marshaler {
+			return ec.marshalNSourceEdge2ᚕᚖdiplomacyᚑtimelineᚋgraphᚐSourceEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10530,7 +10530,7 @@ func (ec *executionContext) fieldContext_SourceConnection_edges(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SourceConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *SourceConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10562,7 +10562,7 @@ func (ec *executionContext) fieldContext_SourceConnection_nodes(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SourceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *SourceConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10574,8 +10574,8 @@ func (ec *executionContext) _SourceConnection_pageInfo(ctx context.Context, fiel
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖdiplomacyᚑtimelineᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖdiplomacyᚑtimelineᚋgraphᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10594,7 +10594,7 @@ func (ec *executionContext) fieldContext_SourceConnection_pageInfo(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _SourceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *SourceConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10617,7 +10617,7 @@ func (ec *executionContext) fieldContext_SourceConnection_totalCount(_ context.C
 	return graphql.NewScalarFieldContext("SourceConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _SourceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SourceEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *SourceEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10640,7 +10640,7 @@ func (ec *executionContext) fieldContext_SourceEdge_cursor(_ context.Context, fi
 	return graphql.NewScalarFieldContext("SourceEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _SourceEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SourceEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceEdge_node(ctx context.Context, field graphql.CollectedField, obj *SourceEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10869,7 +10869,7 @@ func (ec *executionContext) fieldContext_Statement_citations(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _StatementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.StatementConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _StatementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *StatementConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10881,8 +10881,8 @@ func (ec *executionContext) _StatementConnection_edges(ctx context.Context, fiel
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.StatementEdge) graphql.Marshaler {
-			return ec.marshalNStatementEdge2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐStatementEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*StatementEdge) graphql.Marshaler {
+			return ec.marshalNStatementEdge2ᚕᚖdiplomacyᚑtimelineᚋgraphᚐStatementEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10901,7 +10901,7 @@ func (ec *executionContext) fieldContext_StatementConnection_edges(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _StatementConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.StatementConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _StatementConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *StatementConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10933,7 +10933,7 @@ func (ec *executionContext) fieldContext_StatementConnection_nodes(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _StatementConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.StatementConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _StatementConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *StatementConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10945,8 +10945,8 @@ func (ec *executionContext) _StatementConnection_pageInfo(ctx context.Context, f
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖdiplomacyᚑtimelineᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖdiplomacyᚑtimelineᚋgraphᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10965,7 +10965,7 @@ func (ec *executionContext) fieldContext_StatementConnection_pageInfo(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _StatementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.StatementConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _StatementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *StatementConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10988,7 +10988,7 @@ func (ec *executionContext) fieldContext_StatementConnection_totalCount(_ contex
 	return graphql.NewScalarFieldContext("StatementConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _StatementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.StatementEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _StatementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *StatementEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11011,7 +11011,7 @@ func (ec *executionContext) fieldContext_StatementEdge_cursor(_ context.Context,
 	return graphql.NewScalarFieldContext("StatementEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _StatementEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.StatementEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _StatementEdge_node(ctx context.Context, field graphql.CollectedField, obj *StatementEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11165,7 +11165,7 @@ func (ec *executionContext) fieldContext_TimelineBucket_byKind(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _TimelineConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TimelineConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _TimelineConnection_edges(ctx context.Context, field graphql.CollectedField, obj *TimelineConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11177,8 +11177,8 @@ func (ec *executionContext) _TimelineConnection_edges(ctx context.Context, field
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.TimelineEdge) graphql.Marshaler {
-			return ec.marshalNTimelineEdge2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐTimelineEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*TimelineEdge) graphql.Marshaler {
+			return ec.marshalNTimelineEdge2ᚕᚖdiplomacyᚑtimelineᚋgraphᚐTimelineEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11197,7 +11197,7 @@ func (ec *executionContext) fieldContext_TimelineConnection_edges(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _TimelineConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.TimelineConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _TimelineConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *TimelineConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11229,7 +11229,7 @@ func (ec *executionContext) fieldContext_TimelineConnection_nodes(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _TimelineConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.TimelineConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _TimelineConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *TimelineConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11241,8 +11241,8 @@ func (ec *executionContext) _TimelineConnection_pageInfo(ctx context.Context, fi
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖdiplomacyᚑtimelineᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖdiplomacyᚑtimelineᚋgraphᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11261,7 +11261,7 @@ func (ec *executionContext) fieldContext_TimelineConnection_pageInfo(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _TimelineConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.TimelineConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _TimelineConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *TimelineConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11284,7 +11284,7 @@ func (ec *executionContext) fieldContext_TimelineConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("TimelineConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _TimelineEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _TimelineEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *TimelineEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11307,7 +11307,7 @@ func (ec *executionContext) fieldContext_TimelineEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("TimelineEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _TimelineEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _TimelineEdge_node(ctx context.Context, field graphql.CollectedField, obj *TimelineEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11489,8 +11489,8 @@ func (ec *executionContext) _TimelineEntry_subject(ctx context.Context, field gr
 			return ec.Resolvers.TimelineEntry().Subject(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.TimelineSubject) graphql.Marshaler {
-			return ec.marshalNTimelineSubject2diplomacyᚑtimelineᚋmodelᚐTimelineSubject(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v TimelineSubject) graphql.Marshaler {
+			return ec.marshalNTimelineSubject2diplomacyᚑtimelineᚋgraphᚐTimelineSubject(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11779,8 +11779,8 @@ func (ec *executionContext) _Topic_sessions(ctx context.Context, field graphql.C
 			return ec.Resolvers.Topic().Sessions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.SessionFilter), fc.Args["orderBy"].(*model.SessionOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SessionConnection) graphql.Marshaler {
-			return ec.marshalNSessionConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐSessionConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *SessionConnection) graphql.Marshaler {
+			return ec.marshalNSessionConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐSessionConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11810,7 +11810,7 @@ func (ec *executionContext) fieldContext_Topic_sessions(ctx context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _TopicConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TopicConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _TopicConnection_edges(ctx context.Context, field graphql.CollectedField, obj *TopicConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11822,8 +11822,8 @@ func (ec *executionContext) _TopicConnection_edges(ctx context.Context, field gr
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.TopicEdge) graphql.Marshaler {
-			return ec.marshalNTopicEdge2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐTopicEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*TopicEdge) graphql.Marshaler {
+			return ec.marshalNTopicEdge2ᚕᚖdiplomacyᚑtimelineᚋgraphᚐTopicEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11842,7 +11842,7 @@ func (ec *executionContext) fieldContext_TopicConnection_edges(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _TopicConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.TopicConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _TopicConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *TopicConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11874,7 +11874,7 @@ func (ec *executionContext) fieldContext_TopicConnection_nodes(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _TopicConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.TopicConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _TopicConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *TopicConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11886,8 +11886,8 @@ func (ec *executionContext) _TopicConnection_pageInfo(ctx context.Context, field
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖdiplomacyᚑtimelineᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖdiplomacyᚑtimelineᚋgraphᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11906,7 +11906,7 @@ func (ec *executionContext) fieldContext_TopicConnection_pageInfo(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _TopicConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.TopicConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _TopicConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *TopicConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11929,7 +11929,7 @@ func (ec *executionContext) fieldContext_TopicConnection_totalCount(_ context.Co
 	return graphql.NewScalarFieldContext("TopicConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _TopicEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TopicEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _TopicEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *TopicEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11952,7 +11952,7 @@ func (ec *executionContext) fieldContext_TopicEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("TopicEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _TopicEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TopicEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _TopicEdge_node(ctx context.Context, field graphql.CollectedField, obj *TopicEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15284,7 +15284,7 @@ func UnmarshalTopicPatch(ctx context.Context, raw any) (model.TopicPatch, error)
 
 // region    ************************** interface.gotpl ***************************
 
-func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj model.Node) graphql.Marshaler {
+func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj Node) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
@@ -15360,7 +15360,7 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	}
 }
 
-func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.SelectionSet, obj model.SearchResult) graphql.Marshaler {
+func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.SelectionSet, obj SearchResult) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
@@ -15415,7 +15415,7 @@ func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.Selection
 	}
 }
 
-func (ec *executionContext) _TimelineSubject(ctx context.Context, sel ast.SelectionSet, obj model.TimelineSubject) graphql.Marshaler {
+func (ec *executionContext) _TimelineSubject(ctx context.Context, sel ast.SelectionSet, obj TimelineSubject) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
@@ -15551,7 +15551,7 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 
 var countryConnectionImplementors = []string{"CountryConnection"}
 
-func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CountryConnection) graphql.Marshaler {
+func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.SelectionSet, obj *CountryConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, countryConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -15599,7 +15599,7 @@ func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.Sele
 
 var countryEdgeImplementors = []string{"CountryEdge"}
 
-func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CountryEdge) graphql.Marshaler {
+func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionSet, obj *CountryEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, countryEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -15749,7 +15749,7 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 
 var initiativeConnectionImplementors = []string{"InitiativeConnection"}
 
-func (ec *executionContext) _InitiativeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.InitiativeConnection) graphql.Marshaler {
+func (ec *executionContext) _InitiativeConnection(ctx context.Context, sel ast.SelectionSet, obj *InitiativeConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -15797,7 +15797,7 @@ func (ec *executionContext) _InitiativeConnection(ctx context.Context, sel ast.S
 
 var initiativeEdgeImplementors = []string{"InitiativeEdge"}
 
-func (ec *executionContext) _InitiativeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.InitiativeEdge) graphql.Marshaler {
+func (ec *executionContext) _InitiativeEdge(ctx context.Context, sel ast.SelectionSet, obj *InitiativeEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16242,7 +16242,7 @@ func (ec *executionContext) _Official(ctx context.Context, sel ast.SelectionSet,
 
 var officialConnectionImplementors = []string{"OfficialConnection"}
 
-func (ec *executionContext) _OfficialConnection(ctx context.Context, sel ast.SelectionSet, obj *model.OfficialConnection) graphql.Marshaler {
+func (ec *executionContext) _OfficialConnection(ctx context.Context, sel ast.SelectionSet, obj *OfficialConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, officialConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16290,7 +16290,7 @@ func (ec *executionContext) _OfficialConnection(ctx context.Context, sel ast.Sel
 
 var officialEdgeImplementors = []string{"OfficialEdge"}
 
-func (ec *executionContext) _OfficialEdge(ctx context.Context, sel ast.SelectionSet, obj *model.OfficialEdge) graphql.Marshaler {
+func (ec *executionContext) _OfficialEdge(ctx context.Context, sel ast.SelectionSet, obj *OfficialEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, officialEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16328,7 +16328,7 @@ func (ec *executionContext) _OfficialEdge(ctx context.Context, sel ast.Selection
 
 var pageInfoImplementors = []string{"PageInfo"}
 
-func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
+func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *PageInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16530,7 +16530,7 @@ func (ec *executionContext) _Platform(ctx context.Context, sel ast.SelectionSet,
 
 var platformConnectionImplementors = []string{"PlatformConnection"}
 
-func (ec *executionContext) _PlatformConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PlatformConnection) graphql.Marshaler {
+func (ec *executionContext) _PlatformConnection(ctx context.Context, sel ast.SelectionSet, obj *PlatformConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, platformConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16578,7 +16578,7 @@ func (ec *executionContext) _PlatformConnection(ctx context.Context, sel ast.Sel
 
 var platformEdgeImplementors = []string{"PlatformEdge"}
 
-func (ec *executionContext) _PlatformEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PlatformEdge) graphql.Marshaler {
+func (ec *executionContext) _PlatformEdge(ctx context.Context, sel ast.SelectionSet, obj *PlatformEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, platformEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16895,7 +16895,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 var searchConnectionImplementors = []string{"SearchConnection"}
 
-func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SearchConnection) graphql.Marshaler {
+func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.SelectionSet, obj *SearchConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, searchConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16943,7 +16943,7 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 
 var searchEdgeImplementors = []string{"SearchEdge"}
 
-func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SearchEdge) graphql.Marshaler {
+func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSet, obj *SearchEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, searchEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17121,7 +17121,7 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 
 var sessionConnectionImplementors = []string{"SessionConnection"}
 
-func (ec *executionContext) _SessionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SessionConnection) graphql.Marshaler {
+func (ec *executionContext) _SessionConnection(ctx context.Context, sel ast.SelectionSet, obj *SessionConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sessionConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17169,7 +17169,7 @@ func (ec *executionContext) _SessionConnection(ctx context.Context, sel ast.Sele
 
 var sessionEdgeImplementors = []string{"SessionEdge"}
 
-func (ec *executionContext) _SessionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SessionEdge) graphql.Marshaler {
+func (ec *executionContext) _SessionEdge(ctx context.Context, sel ast.SelectionSet, obj *SessionEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sessionEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17270,7 +17270,7 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 
 var sourceConnectionImplementors = []string{"SourceConnection"}
 
-func (ec *executionContext) _SourceConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SourceConnection) graphql.Marshaler {
+func (ec *executionContext) _SourceConnection(ctx context.Context, sel ast.SelectionSet, obj *SourceConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sourceConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17318,7 +17318,7 @@ func (ec *executionContext) _SourceConnection(ctx context.Context, sel ast.Selec
 
 var sourceEdgeImplementors = []string{"SourceEdge"}
 
-func (ec *executionContext) _SourceEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SourceEdge) graphql.Marshaler {
+func (ec *executionContext) _SourceEdge(ctx context.Context, sel ast.SelectionSet, obj *SourceEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sourceEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17423,7 +17423,7 @@ func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet
 
 var statementConnectionImplementors = []string{"StatementConnection"}
 
-func (ec *executionContext) _StatementConnection(ctx context.Context, sel ast.SelectionSet, obj *model.StatementConnection) graphql.Marshaler {
+func (ec *executionContext) _StatementConnection(ctx context.Context, sel ast.SelectionSet, obj *StatementConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, statementConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17471,7 +17471,7 @@ func (ec *executionContext) _StatementConnection(ctx context.Context, sel ast.Se
 
 var statementEdgeImplementors = []string{"StatementEdge"}
 
-func (ec *executionContext) _StatementEdge(ctx context.Context, sel ast.SelectionSet, obj *model.StatementEdge) graphql.Marshaler {
+func (ec *executionContext) _StatementEdge(ctx context.Context, sel ast.SelectionSet, obj *StatementEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, statementEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17572,7 +17572,7 @@ func (ec *executionContext) _TimelineBucket(ctx context.Context, sel ast.Selecti
 
 var timelineConnectionImplementors = []string{"TimelineConnection"}
 
-func (ec *executionContext) _TimelineConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TimelineConnection) graphql.Marshaler {
+func (ec *executionContext) _TimelineConnection(ctx context.Context, sel ast.SelectionSet, obj *TimelineConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, timelineConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17620,7 +17620,7 @@ func (ec *executionContext) _TimelineConnection(ctx context.Context, sel ast.Sel
 
 var timelineEdgeImplementors = []string{"TimelineEdge"}
 
-func (ec *executionContext) _TimelineEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TimelineEdge) graphql.Marshaler {
+func (ec *executionContext) _TimelineEdge(ctx context.Context, sel ast.SelectionSet, obj *TimelineEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, timelineEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17838,7 +17838,7 @@ func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, ob
 
 var topicConnectionImplementors = []string{"TopicConnection"}
 
-func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TopicConnection) graphql.Marshaler {
+func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.SelectionSet, obj *TopicConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, topicConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17886,7 +17886,7 @@ func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.Select
 
 var topicEdgeImplementors = []string{"TopicEdge"}
 
-func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TopicEdge) graphql.Marshaler {
+func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet, obj *TopicEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, topicEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18346,7 +18346,7 @@ func (ec *executionContext) marshalNCountry2ᚖdiplomacyᚑtimelineᚋmodelᚐCo
 	return ec._Country(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCountryConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐCountryConnection(ctx context.Context, sel ast.SelectionSet, v *model.CountryConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNCountryConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐCountryConnection(ctx context.Context, sel ast.SelectionSet, v *CountryConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CountryConnection!")
 		return graphql.Null
@@ -18354,11 +18354,11 @@ func (ec *executionContext) marshalNCountryConnection2ᚖdiplomacyᚑtimelineᚋ
 	return ec._CountryConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCountryEdge2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐCountryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CountryEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNCountryEdge2ᚕᚖdiplomacyᚑtimelineᚋgraphᚐCountryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*CountryEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCountryEdge2ᚖdiplomacyᚑtimelineᚋmodelᚐCountryEdge(ctx, sel, v[i])
+		return ec.marshalNCountryEdge2ᚖdiplomacyᚑtimelineᚋgraphᚐCountryEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -18370,7 +18370,7 @@ func (ec *executionContext) marshalNCountryEdge2ᚕᚖdiplomacyᚑtimelineᚋmod
 	return ret
 }
 
-func (ec *executionContext) marshalNCountryEdge2ᚖdiplomacyᚑtimelineᚋmodelᚐCountryEdge(ctx context.Context, sel ast.SelectionSet, v *model.CountryEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNCountryEdge2ᚖdiplomacyᚑtimelineᚋgraphᚐCountryEdge(ctx context.Context, sel ast.SelectionSet, v *CountryEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CountryEdge!")
 		return graphql.Null
@@ -18379,13 +18379,17 @@ func (ec *executionContext) marshalNCountryEdge2ᚖdiplomacyᚑtimelineᚋmodel�
 }
 
 func (ec *executionContext) unmarshalNCountryOrderField2diplomacyᚑtimelineᚋmodelᚐCountryOrderField(ctx context.Context, v any) (model.CountryOrderField, error) {
-	var res model.CountryOrderField
-	err := res.UnmarshalGQL(v)
+	res, err := UnmarshalCountryOrderField(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNCountryOrderField2diplomacyᚑtimelineᚋmodelᚐCountryOrderField(ctx context.Context, sel ast.SelectionSet, v model.CountryOrderField) graphql.Marshaler {
-	return v
+	_ = sel
+	res := MarshalCountryOrderField(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CountryOrderField!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNDate2diplomacyᚑtimelineᚋmodelᚐDate(ctx context.Context, v any) (model.Date, error) {
@@ -18497,7 +18501,7 @@ func (ec *executionContext) marshalNInitiative2ᚖdiplomacyᚑtimelineᚋmodel�
 	return ec._Initiative(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNInitiativeConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐInitiativeConnection(ctx context.Context, sel ast.SelectionSet, v *model.InitiativeConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNInitiativeConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐInitiativeConnection(ctx context.Context, sel ast.SelectionSet, v *InitiativeConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "InitiativeConnection!")
 		return graphql.Null
@@ -18505,11 +18509,11 @@ func (ec *executionContext) marshalNInitiativeConnection2ᚖdiplomacyᚑtimeline
 	return ec._InitiativeConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNInitiativeEdge2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐInitiativeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InitiativeEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNInitiativeEdge2ᚕᚖdiplomacyᚑtimelineᚋgraphᚐInitiativeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*InitiativeEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNInitiativeEdge2ᚖdiplomacyᚑtimelineᚋmodelᚐInitiativeEdge(ctx, sel, v[i])
+		return ec.marshalNInitiativeEdge2ᚖdiplomacyᚑtimelineᚋgraphᚐInitiativeEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -18521,7 +18525,7 @@ func (ec *executionContext) marshalNInitiativeEdge2ᚕᚖdiplomacyᚑtimelineᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNInitiativeEdge2ᚖdiplomacyᚑtimelineᚋmodelᚐInitiativeEdge(ctx context.Context, sel ast.SelectionSet, v *model.InitiativeEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNInitiativeEdge2ᚖdiplomacyᚑtimelineᚋgraphᚐInitiativeEdge(ctx context.Context, sel ast.SelectionSet, v *InitiativeEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "InitiativeEdge!")
 		return graphql.Null
@@ -18535,13 +18539,17 @@ func (ec *executionContext) unmarshalNInitiativeInput2diplomacyᚑtimelineᚋmod
 }
 
 func (ec *executionContext) unmarshalNInitiativeOrderField2diplomacyᚑtimelineᚋmodelᚐInitiativeOrderField(ctx context.Context, v any) (model.InitiativeOrderField, error) {
-	var res model.InitiativeOrderField
-	err := res.UnmarshalGQL(v)
+	res, err := UnmarshalInitiativeOrderField(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNInitiativeOrderField2diplomacyᚑtimelineᚋmodelᚐInitiativeOrderField(ctx context.Context, sel ast.SelectionSet, v model.InitiativeOrderField) graphql.Marshaler {
-	return v
+	_ = sel
+	res := MarshalInitiativeOrderField(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "InitiativeOrderField!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNInitiativePatch2diplomacyᚑtimelineᚋmodelᚐInitiativePatch(ctx context.Context, v any) (model.InitiativePatch, error) {
@@ -18615,11 +18623,11 @@ func (ec *executionContext) marshalNMembershipRole2diplomacyᚑtimelineᚋmodel�
 	return res
 }
 
-func (ec *executionContext) marshalNNode2ᚕdiplomacyᚑtimelineᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
+func (ec *executionContext) marshalNNode2ᚕdiplomacyᚑtimelineᚋgraphᚐNode(ctx context.Context, sel ast.SelectionSet, v []Node) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalONode2diplomacyᚑtimelineᚋmodelᚐNode(ctx, sel, v[i])
+		return ec.marshalONode2diplomacyᚑtimelineᚋgraphᚐNode(ctx, sel, v[i])
 	})
 
 	return ret
@@ -18649,7 +18657,7 @@ func (ec *executionContext) marshalNOfficial2ᚖdiplomacyᚑtimelineᚋmodelᚐO
 	return ec._Official(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNOfficialConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐOfficialConnection(ctx context.Context, sel ast.SelectionSet, v *model.OfficialConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNOfficialConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐOfficialConnection(ctx context.Context, sel ast.SelectionSet, v *OfficialConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OfficialConnection!")
 		return graphql.Null
@@ -18657,11 +18665,11 @@ func (ec *executionContext) marshalNOfficialConnection2ᚖdiplomacyᚑtimeline�
 	return ec._OfficialConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNOfficialEdge2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐOfficialEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OfficialEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNOfficialEdge2ᚕᚖdiplomacyᚑtimelineᚋgraphᚐOfficialEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*OfficialEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNOfficialEdge2ᚖdiplomacyᚑtimelineᚋmodelᚐOfficialEdge(ctx, sel, v[i])
+		return ec.marshalNOfficialEdge2ᚖdiplomacyᚑtimelineᚋgraphᚐOfficialEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -18673,7 +18681,7 @@ func (ec *executionContext) marshalNOfficialEdge2ᚕᚖdiplomacyᚑtimelineᚋmo
 	return ret
 }
 
-func (ec *executionContext) marshalNOfficialEdge2ᚖdiplomacyᚑtimelineᚋmodelᚐOfficialEdge(ctx context.Context, sel ast.SelectionSet, v *model.OfficialEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNOfficialEdge2ᚖdiplomacyᚑtimelineᚋgraphᚐOfficialEdge(ctx context.Context, sel ast.SelectionSet, v *OfficialEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OfficialEdge!")
 		return graphql.Null
@@ -18687,13 +18695,17 @@ func (ec *executionContext) unmarshalNOfficialInput2diplomacyᚑtimelineᚋmodel
 }
 
 func (ec *executionContext) unmarshalNOfficialOrderField2diplomacyᚑtimelineᚋmodelᚐOfficialOrderField(ctx context.Context, v any) (model.OfficialOrderField, error) {
-	var res model.OfficialOrderField
-	err := res.UnmarshalGQL(v)
+	res, err := UnmarshalOfficialOrderField(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNOfficialOrderField2diplomacyᚑtimelineᚋmodelᚐOfficialOrderField(ctx context.Context, sel ast.SelectionSet, v model.OfficialOrderField) graphql.Marshaler {
-	return v
+	_ = sel
+	res := MarshalOfficialOrderField(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "OfficialOrderField!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNOfficialPatch2diplomacyᚑtimelineᚋmodelᚐOfficialPatch(ctx context.Context, v any) (model.OfficialPatch, error) {
@@ -18701,7 +18713,7 @@ func (ec *executionContext) unmarshalNOfficialPatch2diplomacyᚑtimelineᚋmodel
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPageInfo2ᚖdiplomacyᚑtimelineᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+func (ec *executionContext) marshalNPageInfo2ᚖdiplomacyᚑtimelineᚋgraphᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
 		return graphql.Null
@@ -18757,7 +18769,7 @@ func (ec *executionContext) marshalNPlatform2ᚖdiplomacyᚑtimelineᚋmodelᚐP
 	return ec._Platform(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPlatformConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐPlatformConnection(ctx context.Context, sel ast.SelectionSet, v *model.PlatformConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNPlatformConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐPlatformConnection(ctx context.Context, sel ast.SelectionSet, v *PlatformConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PlatformConnection!")
 		return graphql.Null
@@ -18765,11 +18777,11 @@ func (ec *executionContext) marshalNPlatformConnection2ᚖdiplomacyᚑtimeline�
 	return ec._PlatformConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPlatformEdge2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐPlatformEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PlatformEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNPlatformEdge2ᚕᚖdiplomacyᚑtimelineᚋgraphᚐPlatformEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*PlatformEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPlatformEdge2ᚖdiplomacyᚑtimelineᚋmodelᚐPlatformEdge(ctx, sel, v[i])
+		return ec.marshalNPlatformEdge2ᚖdiplomacyᚑtimelineᚋgraphᚐPlatformEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -18781,7 +18793,7 @@ func (ec *executionContext) marshalNPlatformEdge2ᚕᚖdiplomacyᚑtimelineᚋmo
 	return ret
 }
 
-func (ec *executionContext) marshalNPlatformEdge2ᚖdiplomacyᚑtimelineᚋmodelᚐPlatformEdge(ctx context.Context, sel ast.SelectionSet, v *model.PlatformEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNPlatformEdge2ᚖdiplomacyᚑtimelineᚋgraphᚐPlatformEdge(ctx context.Context, sel ast.SelectionSet, v *PlatformEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PlatformEdge!")
 		return graphql.Null
@@ -18833,13 +18845,17 @@ func (ec *executionContext) marshalNPlatformMember2ᚖdiplomacyᚑtimelineᚋmod
 }
 
 func (ec *executionContext) unmarshalNPlatformOrderField2diplomacyᚑtimelineᚋmodelᚐPlatformOrderField(ctx context.Context, v any) (model.PlatformOrderField, error) {
-	var res model.PlatformOrderField
-	err := res.UnmarshalGQL(v)
+	res, err := UnmarshalPlatformOrderField(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNPlatformOrderField2diplomacyᚑtimelineᚋmodelᚐPlatformOrderField(ctx context.Context, sel ast.SelectionSet, v model.PlatformOrderField) graphql.Marshaler {
-	return v
+	_ = sel
+	res := MarshalPlatformOrderField(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PlatformOrderField!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNPlatformPatch2diplomacyᚑtimelineᚋmodelᚐPlatformPatch(ctx context.Context, v any) (model.PlatformPatch, error) {
@@ -18871,7 +18887,7 @@ func (ec *executionContext) marshalNPosition2ᚖdiplomacyᚑtimelineᚋmodelᚐP
 	return ec._Position(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSearchConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNSearchConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *SearchConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SearchConnection!")
 		return graphql.Null
@@ -18879,11 +18895,11 @@ func (ec *executionContext) marshalNSearchConnection2ᚖdiplomacyᚑtimelineᚋm
 	return ec._SearchConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSearchEdge2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐSearchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNSearchEdge2ᚕᚖdiplomacyᚑtimelineᚋgraphᚐSearchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*SearchEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSearchEdge2ᚖdiplomacyᚑtimelineᚋmodelᚐSearchEdge(ctx, sel, v[i])
+		return ec.marshalNSearchEdge2ᚖdiplomacyᚑtimelineᚋgraphᚐSearchEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -18895,7 +18911,7 @@ func (ec *executionContext) marshalNSearchEdge2ᚕᚖdiplomacyᚑtimelineᚋmode
 	return ret
 }
 
-func (ec *executionContext) marshalNSearchEdge2ᚖdiplomacyᚑtimelineᚋmodelᚐSearchEdge(ctx context.Context, sel ast.SelectionSet, v *model.SearchEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNSearchEdge2ᚖdiplomacyᚑtimelineᚋgraphᚐSearchEdge(ctx context.Context, sel ast.SelectionSet, v *SearchEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SearchEdge!")
 		return graphql.Null
@@ -18903,7 +18919,7 @@ func (ec *executionContext) marshalNSearchEdge2ᚖdiplomacyᚑtimelineᚋmodel�
 	return ec._SearchEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSearchResult2diplomacyᚑtimelineᚋmodelᚐSearchResult(ctx context.Context, sel ast.SelectionSet, v model.SearchResult) graphql.Marshaler {
+func (ec *executionContext) marshalNSearchResult2diplomacyᚑtimelineᚋgraphᚐSearchResult(ctx context.Context, sel ast.SelectionSet, v SearchResult) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SearchResult!")
 		return graphql.Null
@@ -18911,11 +18927,11 @@ func (ec *executionContext) marshalNSearchResult2diplomacyᚑtimelineᚋmodelᚐ
 	return ec._SearchResult(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSearchResult2ᚕdiplomacyᚑtimelineᚋmodelᚐSearchResultᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SearchResult) graphql.Marshaler {
+func (ec *executionContext) marshalNSearchResult2ᚕdiplomacyᚑtimelineᚋgraphᚐSearchResultᚄ(ctx context.Context, sel ast.SelectionSet, v []SearchResult) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSearchResult2diplomacyᚑtimelineᚋmodelᚐSearchResult(ctx, sel, v[i])
+		return ec.marshalNSearchResult2diplomacyᚑtimelineᚋgraphᚐSearchResult(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -18951,7 +18967,7 @@ func (ec *executionContext) marshalNSession2ᚖdiplomacyᚑtimelineᚋmodelᚐSe
 	return ec._Session(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSessionConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐSessionConnection(ctx context.Context, sel ast.SelectionSet, v *model.SessionConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNSessionConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐSessionConnection(ctx context.Context, sel ast.SelectionSet, v *SessionConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SessionConnection!")
 		return graphql.Null
@@ -18959,11 +18975,11 @@ func (ec *executionContext) marshalNSessionConnection2ᚖdiplomacyᚑtimelineᚋ
 	return ec._SessionConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSessionEdge2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐSessionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SessionEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNSessionEdge2ᚕᚖdiplomacyᚑtimelineᚋgraphᚐSessionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*SessionEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSessionEdge2ᚖdiplomacyᚑtimelineᚋmodelᚐSessionEdge(ctx, sel, v[i])
+		return ec.marshalNSessionEdge2ᚖdiplomacyᚑtimelineᚋgraphᚐSessionEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -18975,7 +18991,7 @@ func (ec *executionContext) marshalNSessionEdge2ᚕᚖdiplomacyᚑtimelineᚋmod
 	return ret
 }
 
-func (ec *executionContext) marshalNSessionEdge2ᚖdiplomacyᚑtimelineᚋmodelᚐSessionEdge(ctx context.Context, sel ast.SelectionSet, v *model.SessionEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNSessionEdge2ᚖdiplomacyᚑtimelineᚋgraphᚐSessionEdge(ctx context.Context, sel ast.SelectionSet, v *SessionEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SessionEdge!")
 		return graphql.Null
@@ -19003,13 +19019,17 @@ func (ec *executionContext) marshalNSessionKind2diplomacyᚑtimelineᚋmodelᚐS
 }
 
 func (ec *executionContext) unmarshalNSessionOrderField2diplomacyᚑtimelineᚋmodelᚐSessionOrderField(ctx context.Context, v any) (model.SessionOrderField, error) {
-	var res model.SessionOrderField
-	err := res.UnmarshalGQL(v)
+	res, err := UnmarshalSessionOrderField(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNSessionOrderField2diplomacyᚑtimelineᚋmodelᚐSessionOrderField(ctx context.Context, sel ast.SelectionSet, v model.SessionOrderField) graphql.Marshaler {
-	return v
+	_ = sel
+	res := MarshalSessionOrderField(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SessionOrderField!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNSessionPatch2diplomacyᚑtimelineᚋmodelᚐSessionPatch(ctx context.Context, v any) (model.SessionPatch, error) {
@@ -19018,13 +19038,17 @@ func (ec *executionContext) unmarshalNSessionPatch2diplomacyᚑtimelineᚋmodel�
 }
 
 func (ec *executionContext) unmarshalNSortOrder2diplomacyᚑtimelineᚋmodelᚐSortOrder(ctx context.Context, v any) (model.SortOrder, error) {
-	var res model.SortOrder
-	err := res.UnmarshalGQL(v)
+	res, err := UnmarshalSortOrder(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNSortOrder2diplomacyᚑtimelineᚋmodelᚐSortOrder(ctx context.Context, sel ast.SelectionSet, v model.SortOrder) graphql.Marshaler {
-	return v
+	_ = sel
+	res := MarshalSortOrder(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SortOrder!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNSource2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Source) graphql.Marshaler {
@@ -19051,7 +19075,7 @@ func (ec *executionContext) marshalNSource2ᚖdiplomacyᚑtimelineᚋmodelᚐSou
 	return ec._Source(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSourceConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐSourceConnection(ctx context.Context, sel ast.SelectionSet, v *model.SourceConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNSourceConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐSourceConnection(ctx context.Context, sel ast.SelectionSet, v *SourceConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SourceConnection!")
 		return graphql.Null
@@ -19059,11 +19083,11 @@ func (ec *executionContext) marshalNSourceConnection2ᚖdiplomacyᚑtimelineᚋm
 	return ec._SourceConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSourceEdge2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐSourceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SourceEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNSourceEdge2ᚕᚖdiplomacyᚑtimelineᚋgraphᚐSourceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*SourceEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSourceEdge2ᚖdiplomacyᚑtimelineᚋmodelᚐSourceEdge(ctx, sel, v[i])
+		return ec.marshalNSourceEdge2ᚖdiplomacyᚑtimelineᚋgraphᚐSourceEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -19075,7 +19099,7 @@ func (ec *executionContext) marshalNSourceEdge2ᚕᚖdiplomacyᚑtimelineᚋmode
 	return ret
 }
 
-func (ec *executionContext) marshalNSourceEdge2ᚖdiplomacyᚑtimelineᚋmodelᚐSourceEdge(ctx context.Context, sel ast.SelectionSet, v *model.SourceEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNSourceEdge2ᚖdiplomacyᚑtimelineᚋgraphᚐSourceEdge(ctx context.Context, sel ast.SelectionSet, v *SourceEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SourceEdge!")
 		return graphql.Null
@@ -19089,13 +19113,17 @@ func (ec *executionContext) unmarshalNSourceInput2diplomacyᚑtimelineᚋmodel�
 }
 
 func (ec *executionContext) unmarshalNSourceOrderField2diplomacyᚑtimelineᚋmodelᚐSourceOrderField(ctx context.Context, v any) (model.SourceOrderField, error) {
-	var res model.SourceOrderField
-	err := res.UnmarshalGQL(v)
+	res, err := UnmarshalSourceOrderField(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNSourceOrderField2diplomacyᚑtimelineᚋmodelᚐSourceOrderField(ctx context.Context, sel ast.SelectionSet, v model.SourceOrderField) graphql.Marshaler {
-	return v
+	_ = sel
+	res := MarshalSourceOrderField(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SourceOrderField!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNSourcePatch2diplomacyᚑtimelineᚋmodelᚐSourcePatch(ctx context.Context, v any) (model.SourcePatch, error) {
@@ -19127,7 +19155,7 @@ func (ec *executionContext) marshalNStatement2ᚖdiplomacyᚑtimelineᚋmodelᚐ
 	return ec._Statement(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNStatementConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐStatementConnection(ctx context.Context, sel ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNStatementConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐStatementConnection(ctx context.Context, sel ast.SelectionSet, v *StatementConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "StatementConnection!")
 		return graphql.Null
@@ -19135,11 +19163,11 @@ func (ec *executionContext) marshalNStatementConnection2ᚖdiplomacyᚑtimeline�
 	return ec._StatementConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNStatementEdge2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐStatementEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StatementEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNStatementEdge2ᚕᚖdiplomacyᚑtimelineᚋgraphᚐStatementEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*StatementEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNStatementEdge2ᚖdiplomacyᚑtimelineᚋmodelᚐStatementEdge(ctx, sel, v[i])
+		return ec.marshalNStatementEdge2ᚖdiplomacyᚑtimelineᚋgraphᚐStatementEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -19151,7 +19179,7 @@ func (ec *executionContext) marshalNStatementEdge2ᚕᚖdiplomacyᚑtimelineᚋm
 	return ret
 }
 
-func (ec *executionContext) marshalNStatementEdge2ᚖdiplomacyᚑtimelineᚋmodelᚐStatementEdge(ctx context.Context, sel ast.SelectionSet, v *model.StatementEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNStatementEdge2ᚖdiplomacyᚑtimelineᚋgraphᚐStatementEdge(ctx context.Context, sel ast.SelectionSet, v *StatementEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "StatementEdge!")
 		return graphql.Null
@@ -19165,13 +19193,17 @@ func (ec *executionContext) unmarshalNStatementInput2diplomacyᚑtimelineᚋmode
 }
 
 func (ec *executionContext) unmarshalNStatementOrderField2diplomacyᚑtimelineᚋmodelᚐStatementOrderField(ctx context.Context, v any) (model.StatementOrderField, error) {
-	var res model.StatementOrderField
-	err := res.UnmarshalGQL(v)
+	res, err := UnmarshalStatementOrderField(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNStatementOrderField2diplomacyᚑtimelineᚋmodelᚐStatementOrderField(ctx context.Context, sel ast.SelectionSet, v model.StatementOrderField) graphql.Marshaler {
-	return v
+	_ = sel
+	res := MarshalStatementOrderField(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "StatementOrderField!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNStatementPatch2diplomacyᚑtimelineᚋmodelᚐStatementPatch(ctx context.Context, v any) (model.StatementPatch, error) {
@@ -19246,7 +19278,7 @@ func (ec *executionContext) marshalNTimelineBucket2ᚖdiplomacyᚑtimelineᚋmod
 	return ec._TimelineBucket(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNTimelineConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐTimelineConnection(ctx context.Context, sel ast.SelectionSet, v *model.TimelineConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNTimelineConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐTimelineConnection(ctx context.Context, sel ast.SelectionSet, v *TimelineConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TimelineConnection!")
 		return graphql.Null
@@ -19254,11 +19286,11 @@ func (ec *executionContext) marshalNTimelineConnection2ᚖdiplomacyᚑtimeline�
 	return ec._TimelineConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNTimelineEdge2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐTimelineEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TimelineEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNTimelineEdge2ᚕᚖdiplomacyᚑtimelineᚋgraphᚐTimelineEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*TimelineEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNTimelineEdge2ᚖdiplomacyᚑtimelineᚋmodelᚐTimelineEdge(ctx, sel, v[i])
+		return ec.marshalNTimelineEdge2ᚖdiplomacyᚑtimelineᚋgraphᚐTimelineEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -19270,7 +19302,7 @@ func (ec *executionContext) marshalNTimelineEdge2ᚕᚖdiplomacyᚑtimelineᚋmo
 	return ret
 }
 
-func (ec *executionContext) marshalNTimelineEdge2ᚖdiplomacyᚑtimelineᚋmodelᚐTimelineEdge(ctx context.Context, sel ast.SelectionSet, v *model.TimelineEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNTimelineEdge2ᚖdiplomacyᚑtimelineᚋgraphᚐTimelineEdge(ctx context.Context, sel ast.SelectionSet, v *TimelineEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TimelineEdge!")
 		return graphql.Null
@@ -19340,7 +19372,7 @@ func (ec *executionContext) marshalNTimelineKindCount2ᚖdiplomacyᚑtimelineᚋ
 	return ec._TimelineKindCount(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNTimelineSubject2diplomacyᚑtimelineᚋmodelᚐTimelineSubject(ctx context.Context, sel ast.SelectionSet, v model.TimelineSubject) graphql.Marshaler {
+func (ec *executionContext) marshalNTimelineSubject2diplomacyᚑtimelineᚋgraphᚐTimelineSubject(ctx context.Context, sel ast.SelectionSet, v TimelineSubject) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TimelineSubject!")
 		return graphql.Null
@@ -19372,7 +19404,7 @@ func (ec *executionContext) marshalNTopic2ᚖdiplomacyᚑtimelineᚋmodelᚐTopi
 	return ec._Topic(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNTopicConnection2ᚖdiplomacyᚑtimelineᚋmodelᚐTopicConnection(ctx context.Context, sel ast.SelectionSet, v *model.TopicConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNTopicConnection2ᚖdiplomacyᚑtimelineᚋgraphᚐTopicConnection(ctx context.Context, sel ast.SelectionSet, v *TopicConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TopicConnection!")
 		return graphql.Null
@@ -19380,11 +19412,11 @@ func (ec *executionContext) marshalNTopicConnection2ᚖdiplomacyᚑtimelineᚋmo
 	return ec._TopicConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNTopicEdge2ᚕᚖdiplomacyᚑtimelineᚋmodelᚐTopicEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TopicEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNTopicEdge2ᚕᚖdiplomacyᚑtimelineᚋgraphᚐTopicEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*TopicEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNTopicEdge2ᚖdiplomacyᚑtimelineᚋmodelᚐTopicEdge(ctx, sel, v[i])
+		return ec.marshalNTopicEdge2ᚖdiplomacyᚑtimelineᚋgraphᚐTopicEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -19396,7 +19428,7 @@ func (ec *executionContext) marshalNTopicEdge2ᚕᚖdiplomacyᚑtimelineᚋmodel
 	return ret
 }
 
-func (ec *executionContext) marshalNTopicEdge2ᚖdiplomacyᚑtimelineᚋmodelᚐTopicEdge(ctx context.Context, sel ast.SelectionSet, v *model.TopicEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNTopicEdge2ᚖdiplomacyᚑtimelineᚋgraphᚐTopicEdge(ctx context.Context, sel ast.SelectionSet, v *TopicEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TopicEdge!")
 		return graphql.Null
@@ -19410,13 +19442,17 @@ func (ec *executionContext) unmarshalNTopicInput2diplomacyᚑtimelineᚋmodelᚐ
 }
 
 func (ec *executionContext) unmarshalNTopicOrderField2diplomacyᚑtimelineᚋmodelᚐTopicOrderField(ctx context.Context, v any) (model.TopicOrderField, error) {
-	var res model.TopicOrderField
-	err := res.UnmarshalGQL(v)
+	res, err := UnmarshalTopicOrderField(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNTopicOrderField2diplomacyᚑtimelineᚋmodelᚐTopicOrderField(ctx context.Context, sel ast.SelectionSet, v model.TopicOrderField) graphql.Marshaler {
-	return v
+	_ = sel
+	res := MarshalTopicOrderField(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "TopicOrderField!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNTopicPatch2diplomacyᚑtimelineᚋmodelᚐTopicPatch(ctx context.Context, v any) (model.TopicPatch, error) {
@@ -19835,7 +19871,7 @@ func (ec *executionContext) marshalOMembershipRole2ᚖdiplomacyᚑtimelineᚋmod
 	return res
 }
 
-func (ec *executionContext) marshalONode2diplomacyᚑtimelineᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+func (ec *executionContext) marshalONode2diplomacyᚑtimelineᚋgraphᚐNode(ctx context.Context, sel ast.SelectionSet, v Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -20023,16 +20059,18 @@ func (ec *executionContext) unmarshalOSortOrder2ᚖdiplomacyᚑtimelineᚋmodel�
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.SortOrder)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := UnmarshalSortOrder(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOSortOrder2ᚖdiplomacyᚑtimelineᚋmodelᚐSortOrder(ctx context.Context, sel ast.SelectionSet, v *model.SortOrder) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := MarshalSortOrder(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOSourceFilter2ᚖdiplomacyᚑtimelineᚋmodelᚐSourceFilter(ctx context.Context, v any) (*model.SourceFilter, error) {

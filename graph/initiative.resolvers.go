@@ -81,14 +81,14 @@ func (r *queryResolver) Initiative(ctx context.Context, slug string) (*model.Ini
 }
 
 // Initiatives is the resolver for the initiatives field.
-func (r *queryResolver) Initiatives(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.InitiativeFilter, orderBy *model.InitiativeOrder) (*model.InitiativeConnection, error) {
+func (r *queryResolver) Initiatives(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.InitiativeFilter, orderBy *model.InitiativeOrder) (*InitiativeConnection, error) {
 	c, err := r.Store.Initiatives(ctx, filter, orderBy, page(ctx, first, after, last, before))
 	if err != nil {
 		return nil, err
 	}
-	return &model.InitiativeConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
-		Edges: edges(c, func(cur string, n *model.Initiative) *model.InitiativeEdge {
-			return &model.InitiativeEdge{Cursor: cur, Node: n}
+	return &InitiativeConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
+		Edges: edges(c, func(cur string, n *model.Initiative) *InitiativeEdge {
+			return &InitiativeEdge{Cursor: cur, Node: n}
 		})}, nil
 }
 

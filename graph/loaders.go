@@ -55,7 +55,7 @@ func NewLoaders(s *db.Store) *Loaders {
 
 // thunk starts loading the record of node type typ with the numeric key and returns a
 // function that waits for it; nil for a type without numeric keys.
-func (l *Loaders) thunk(ctx context.Context, typ string, key int64) func() (model.Node, error) {
+func (l *Loaders) thunk(ctx context.Context, typ string, key int64) func() (Node, error) {
 	switch typ {
 	case model.TypePlatform:
 		return node(l.Platform.LoadThunk(ctx, key))
@@ -74,7 +74,7 @@ func (l *Loaders) thunk(ctx context.Context, typ string, key int64) func() (mode
 	case model.TypeTimelineEntry:
 		return node(l.Entry.LoadThunk(ctx, key))
 	}
-	return func() (model.Node, error) { return nil, nil }
+	return func() (Node, error) { return nil, nil }
 }
 
 // batch is a loader with the fetch function behind it, so that the prefetcher can load a

@@ -12,12 +12,12 @@ const MaxNodes = 100
 
 // loadNodes resolves global IDs to records through the loaders, batching by type; an ID
 // of a record that does not exist gives nil, a malformed one an EINVALID error.
-func (r *Resolver) loadNodes(ctx context.Context, field string, ids []string) ([]model.Node, error) {
+func (r *Resolver) loadNodes(ctx context.Context, field string, ids []string) ([]Node, error) {
 	if len(ids) > MaxNodes {
 		return nil, model.FieldErrorf(field, "at most %d IDs per request, got %d", MaxNodes, len(ids))
 	}
 	l := r.loaders(ctx)
-	thunks := make([]func() (model.Node, error), len(ids))
+	thunks := make([]func() (Node, error), len(ids))
 	for i, id := range ids {
 		g, err := model.DecodeID(id)
 		if err != nil {
@@ -30,7 +30,7 @@ func (r *Resolver) loadNodes(ctx context.Context, field string, ids []string) ([
 		key, _ := strconv.ParseInt(g.Key, 10, 64)
 		thunks[i] = l.thunk(ctx, g.Type, key)
 	}
-	out := make([]model.Node, len(ids))
+	out := make([]Node, len(ids))
 	for i, t := range thunks {
 		n, err := t()
 		if err != nil {
@@ -45,9 +45,9 @@ func (r *Resolver) loadNodes(ctx context.Context, field string, ids []string) ([
 // (not a typed nil, which GraphQL would render as an object).
 func node[T any, P interface {
 	*T
-	model.Node
-}](thunk func() (*T, error)) func() (model.Node, error) {
-	return func() (model.Node, error) {
+	Node
+}](thunk func() (*T, error)) func() (Node, error) {
+	return func() (Node, error) {
 		v, err := thunk()
 		if err != nil || v == nil {
 			return nil, err

@@ -52,7 +52,7 @@ func (r *officialResolver) Positions(ctx context.Context, obj *model.Official, o
 }
 
 // Sessions is the resolver for the sessions field.
-func (r *officialResolver) Sessions(ctx context.Context, obj *model.Official, first *int, after *string, last *int, before *string, filter *model.SessionFilter, orderBy *model.SessionOrder) (*model.SessionConnection, error) {
+func (r *officialResolver) Sessions(ctx context.Context, obj *model.Official, first *int, after *string, last *int, before *string, filter *model.SessionFilter, orderBy *model.SessionOrder) (*SessionConnection, error) {
 	return sessionConnection(r.Store.Sessions(ctx, db.SessionScope{OfficialID: obj.ID}, filter, orderBy, page(ctx, first, after, last, before)))
 }
 
@@ -82,14 +82,14 @@ func (r *queryResolver) Official(ctx context.Context, slug string) (*model.Offic
 }
 
 // Officials is the resolver for the officials field.
-func (r *queryResolver) Officials(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OfficialFilter, orderBy *model.OfficialOrder) (*model.OfficialConnection, error) {
+func (r *queryResolver) Officials(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.OfficialFilter, orderBy *model.OfficialOrder) (*OfficialConnection, error) {
 	c, err := r.Store.Officials(ctx, filter, orderBy, page(ctx, first, after, last, before))
 	if err != nil {
 		return nil, err
 	}
-	return &model.OfficialConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
-		Edges: edges(c, func(cur string, n *model.Official) *model.OfficialEdge {
-			return &model.OfficialEdge{Cursor: cur, Node: n}
+	return &OfficialConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
+		Edges: edges(c, func(cur string, n *model.Official) *OfficialEdge {
+			return &OfficialEdge{Cursor: cur, Node: n}
 		})}, nil
 }
 

@@ -52,7 +52,7 @@ func (r *platformResolver) Members(ctx context.Context, obj *model.Platform, on 
 }
 
 // Sessions is the resolver for the sessions field.
-func (r *platformResolver) Sessions(ctx context.Context, obj *model.Platform, first *int, after *string, last *int, before *string, filter *model.SessionFilter, orderBy *model.SessionOrder) (*model.SessionConnection, error) {
+func (r *platformResolver) Sessions(ctx context.Context, obj *model.Platform, first *int, after *string, last *int, before *string, filter *model.SessionFilter, orderBy *model.SessionOrder) (*SessionConnection, error) {
 	return sessionConnection(r.Store.Sessions(ctx, db.SessionScope{PlatformID: obj.ID}, filter, orderBy, page(ctx, first, after, last, before)))
 }
 
@@ -87,14 +87,14 @@ func (r *queryResolver) Platform(ctx context.Context, slug string) (*model.Platf
 }
 
 // Platforms is the resolver for the platforms field.
-func (r *queryResolver) Platforms(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.PlatformFilter, orderBy *model.PlatformOrder) (*model.PlatformConnection, error) {
+func (r *queryResolver) Platforms(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.PlatformFilter, orderBy *model.PlatformOrder) (*PlatformConnection, error) {
 	c, err := r.Store.Platforms(ctx, filter, orderBy, page(ctx, first, after, last, before))
 	if err != nil {
 		return nil, err
 	}
-	return &model.PlatformConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
-		Edges: edges(c, func(cur string, n *model.Platform) *model.PlatformEdge {
-			return &model.PlatformEdge{Cursor: cur, Node: n}
+	return &PlatformConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
+		Edges: edges(c, func(cur string, n *model.Platform) *PlatformEdge {
+			return &PlatformEdge{Cursor: cur, Node: n}
 		})}, nil
 }
 

@@ -7,8 +7,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
-
-	"diplomacy-timeline/model"
 )
 
 // Prefetching makes batching independent of timing. A dataloader batches the keys that
@@ -58,7 +56,7 @@ func (p *prefetcher) walk(values []any, sel ast.SelectionSet) {
 			continue
 		}
 		switch x := v.(type) {
-		case []model.Node:
+		case []Node:
 			for _, n := range x {
 				values = append(values, n)
 			}

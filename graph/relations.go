@@ -82,7 +82,7 @@ var (
 
 	locationCountry = one("Location", "country", func(x *model.Location) *string { return x.CountryCode }, countryL)
 
-	entrySubject   = declare[model.TimelineEntry](&custom[model.TimelineEntry, model.TimelineSubject]{field: field{"TimelineEntry", "subject"}, load: loadEntrySubject, prefetchAll: primeEntrySubjects})
+	entrySubject   = declare[model.TimelineEntry](&custom[model.TimelineEntry, TimelineSubject]{field: field{"TimelineEntry", "subject"}, load: loadEntrySubject, prefetchAll: primeEntrySubjects})
 	entryPlatform  = one("TimelineEntry", "platform", func(x *model.TimelineEntry) *int64 { return x.PlatformID }, platformL)
 	entryCountries = many("TimelineEntry", "countries", entryID, storeOf((*db.Store).CountriesByEntry))
 	entryTopics    = many("TimelineEntry", "topics", entryID, storeOf((*db.Store).TopicsByEntry))
@@ -98,7 +98,7 @@ func present(l *model.Location) *model.Location {
 }
 
 // loadEntrySubject loads the record a timeline entry comes from.
-func loadEntrySubject(ctx context.Context, l *Loaders, e *model.TimelineEntry) (model.TimelineSubject, error) {
+func loadEntrySubject(ctx context.Context, l *Loaders, e *model.TimelineEntry) (TimelineSubject, error) {
 	typ, id := e.SubjectRef()
 	n, err := l.thunk(ctx, typ, id)()
 	if err != nil {
@@ -107,7 +107,7 @@ func loadEntrySubject(ctx context.Context, l *Loaders, e *model.TimelineEntry) (
 	if n == nil {
 		return nil, errMissingRelated
 	}
-	s, _ := n.(model.TimelineSubject)
+	s, _ := n.(TimelineSubject)
 	return s, nil
 }
 

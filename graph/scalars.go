@@ -2,6 +2,8 @@ package graph
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -163,4 +165,104 @@ func clip(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// The sort enums were gqlgen's own until their Go types moved to model, and refused an
+// unknown value with a plain error, which the error presenter shows as INTERNAL (a
+// variable such as "desc" gets past the validator's case-insensitive check). They still
+// answer so; enumValue's BAD_USER_INPUT would be the better answer, and a change of the API.
+
+// MarshalSortOrder writes the enum value.
+func MarshalSortOrder(o model.SortOrder) graphql.Marshaler { return quoted(string(o)) }
+
+// UnmarshalSortOrder reads and checks an enum value.
+func UnmarshalSortOrder(v any) (model.SortOrder, error) {
+	return sortEnumValue[model.SortOrder](v, "SortOrder")
+}
+
+// MarshalCountryOrderField writes the enum value.
+func MarshalCountryOrderField(f model.CountryOrderField) graphql.Marshaler { return quoted(string(f)) }
+
+// UnmarshalCountryOrderField reads and checks an enum value.
+func UnmarshalCountryOrderField(v any) (model.CountryOrderField, error) {
+	return sortEnumValue[model.CountryOrderField](v, "CountryOrderField")
+}
+
+// MarshalPlatformOrderField writes the enum value.
+func MarshalPlatformOrderField(f model.PlatformOrderField) graphql.Marshaler {
+	return quoted(string(f))
+}
+
+// UnmarshalPlatformOrderField reads and checks an enum value.
+func UnmarshalPlatformOrderField(v any) (model.PlatformOrderField, error) {
+	return sortEnumValue[model.PlatformOrderField](v, "PlatformOrderField")
+}
+
+// MarshalSessionOrderField writes the enum value.
+func MarshalSessionOrderField(f model.SessionOrderField) graphql.Marshaler { return quoted(string(f)) }
+
+// UnmarshalSessionOrderField reads and checks an enum value.
+func UnmarshalSessionOrderField(v any) (model.SessionOrderField, error) {
+	return sortEnumValue[model.SessionOrderField](v, "SessionOrderField")
+}
+
+// MarshalOfficialOrderField writes the enum value.
+func MarshalOfficialOrderField(f model.OfficialOrderField) graphql.Marshaler {
+	return quoted(string(f))
+}
+
+// UnmarshalOfficialOrderField reads and checks an enum value.
+func UnmarshalOfficialOrderField(v any) (model.OfficialOrderField, error) {
+	return sortEnumValue[model.OfficialOrderField](v, "OfficialOrderField")
+}
+
+// MarshalInitiativeOrderField writes the enum value.
+func MarshalInitiativeOrderField(f model.InitiativeOrderField) graphql.Marshaler {
+	return quoted(string(f))
+}
+
+// UnmarshalInitiativeOrderField reads and checks an enum value.
+func UnmarshalInitiativeOrderField(v any) (model.InitiativeOrderField, error) {
+	return sortEnumValue[model.InitiativeOrderField](v, "InitiativeOrderField")
+}
+
+// MarshalStatementOrderField writes the enum value.
+func MarshalStatementOrderField(f model.StatementOrderField) graphql.Marshaler {
+	return quoted(string(f))
+}
+
+// UnmarshalStatementOrderField reads and checks an enum value.
+func UnmarshalStatementOrderField(v any) (model.StatementOrderField, error) {
+	return sortEnumValue[model.StatementOrderField](v, "StatementOrderField")
+}
+
+// MarshalTopicOrderField writes the enum value.
+func MarshalTopicOrderField(f model.TopicOrderField) graphql.Marshaler { return quoted(string(f)) }
+
+// UnmarshalTopicOrderField reads and checks an enum value.
+func UnmarshalTopicOrderField(v any) (model.TopicOrderField, error) {
+	return sortEnumValue[model.TopicOrderField](v, "TopicOrderField")
+}
+
+// MarshalSourceOrderField writes the enum value.
+func MarshalSourceOrderField(f model.SourceOrderField) graphql.Marshaler { return quoted(string(f)) }
+
+// UnmarshalSourceOrderField reads and checks an enum value.
+func UnmarshalSourceOrderField(v any) (model.SourceOrderField, error) {
+	return sortEnumValue[model.SourceOrderField](v, "SourceOrderField")
+}
+
+// sortEnumValue reads a sort enum as gqlgen's generated enums read theirs.
+func sortEnumValue[T interface {
+	~string
+	IsValid() bool
+}](v any, name string) (T, error) {
+	s, ok := v.(string)
+	if !ok {
+		return "", errors.New("enums must be strings")
+	}
+	if !T(s).IsValid() {
+		return "", fmt.Errorf("%s is not a valid %s", s, name)
+	}
+	return T(s), nil
 }

@@ -26,7 +26,7 @@ func (r *mutationResolver) CiteSource(ctx context.Context, subjectID string, sou
 }
 
 // Node is the resolver for the node field.
-func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
+func (r *queryResolver) Node(ctx context.Context, id string) (Node, error) {
 	nodes, err := r.loadNodes(ctx, "id", []string{id})
 	if err != nil {
 		return nil, err
@@ -35,7 +35,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 }
 
 // Nodes is the resolver for the nodes field.
-func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
+func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]Node, error) {
 	return r.loadNodes(ctx, "ids", ids)
 }
 

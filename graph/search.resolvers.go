@@ -7,18 +7,17 @@ package graph
 
 import (
 	"context"
-	"diplomacy-timeline/model"
 )
 
 // Search is the resolver for the search field.
-func (r *queryResolver) Search(ctx context.Context, query string, first *int, after *string) (*model.SearchConnection, error) {
+func (r *queryResolver) Search(ctx context.Context, query string, first *int, after *string) (*SearchConnection, error) {
 	res, err := r.Store.Search(ctx, query, page(ctx, first, after, nil, nil))
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.SearchConnection{Edges: []*model.SearchEdge{}, Nodes: []model.SearchResult{}, TotalCount: res.TotalCount,
-		PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: res.HasPreviousPage}}
-	thunks := make([]func() (model.Node, error), len(res.Hits))
+	conn := &SearchConnection{Edges: []*SearchEdge{}, Nodes: []SearchResult{}, TotalCount: res.TotalCount,
+		PageInfo: &PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: res.HasPreviousPage}}
+	thunks := make([]func() (Node, error), len(res.Hits))
 	l := r.loaders(ctx)
 	for i, h := range res.Hits {
 		thunks[i] = l.thunk(ctx, h.Type, h.ID)
@@ -28,12 +27,12 @@ func (r *queryResolver) Search(ctx context.Context, query string, first *int, af
 		if err != nil {
 			return nil, err
 		}
-		result, ok := n.(model.SearchResult)
+		result, ok := n.(SearchResult)
 		if !ok {
 			continue // deleted since it was indexed, within this request's snapshot
 		}
 		conn.Nodes = append(conn.Nodes, result)
-		conn.Edges = append(conn.Edges, &model.SearchEdge{Cursor: res.Cursors[i], Node: result, Score: res.Hits[i].Score})
+		conn.Edges = append(conn.Edges, &SearchEdge{Cursor: res.Cursors[i], Node: result, Score: res.Hits[i].Score})
 	}
 	if n := len(conn.Edges); n > 0 {
 		conn.PageInfo.StartCursor, conn.PageInfo.EndCursor = &conn.Edges[0].Cursor, &conn.Edges[n-1].Cursor

@@ -57,7 +57,7 @@ func (r *queryResolver) Session(ctx context.Context, slug string) (*model.Sessio
 }
 
 // Sessions is the resolver for the sessions field.
-func (r *queryResolver) Sessions(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.SessionFilter, orderBy *model.SessionOrder) (*model.SessionConnection, error) {
+func (r *queryResolver) Sessions(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.SessionFilter, orderBy *model.SessionOrder) (*SessionConnection, error) {
 	return sessionConnection(r.Store.Sessions(ctx, db.SessionScope{}, filter, orderBy, page(ctx, first, after, last, before)))
 }
 

@@ -26,11 +26,11 @@ func (r *mutationResolver) DeleteSource(ctx context.Context, id string) (string,
 }
 
 // Sources is the resolver for the sources field.
-func (r *queryResolver) Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.SourceFilter, orderBy *model.SourceOrder) (*model.SourceConnection, error) {
+func (r *queryResolver) Sources(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.SourceFilter, orderBy *model.SourceOrder) (*SourceConnection, error) {
 	c, err := r.Store.Sources(ctx, filter, orderBy, page(ctx, first, after, last, before))
 	if err != nil {
 		return nil, err
 	}
-	return &model.SourceConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
-		Edges: edges(c, func(cur string, n *model.Source) *model.SourceEdge { return &model.SourceEdge{Cursor: cur, Node: n} })}, nil
+	return &SourceConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
+		Edges: edges(c, func(cur string, n *model.Source) *SourceEdge { return &SourceEdge{Cursor: cur, Node: n} })}, nil
 }

@@ -26,14 +26,14 @@ func (r *mutationResolver) DeleteStatement(ctx context.Context, id string) (stri
 }
 
 // Statements is the resolver for the statements field.
-func (r *queryResolver) Statements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.StatementFilter, orderBy *model.StatementOrder) (*model.StatementConnection, error) {
+func (r *queryResolver) Statements(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.StatementFilter, orderBy *model.StatementOrder) (*StatementConnection, error) {
 	c, err := r.Store.Statements(ctx, filter, orderBy, page(ctx, first, after, last, before))
 	if err != nil {
 		return nil, err
 	}
-	return &model.StatementConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
-		Edges: edges(c, func(cur string, n *model.Statement) *model.StatementEdge {
-			return &model.StatementEdge{Cursor: cur, Node: n}
+	return &StatementConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
+		Edges: edges(c, func(cur string, n *model.Statement) *StatementEdge {
+			return &StatementEdge{Cursor: cur, Node: n}
 		})}, nil
 }
 

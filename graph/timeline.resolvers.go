@@ -11,7 +11,7 @@ import (
 )
 
 // Timeline is the resolver for the timeline field.
-func (r *queryResolver) Timeline(ctx context.Context, filter *model.TimelineFilter, order *model.SortOrder, first *int, after *string, last *int, before *string) (*model.TimelineConnection, error) {
+func (r *queryResolver) Timeline(ctx context.Context, filter *model.TimelineFilter, order *model.SortOrder, first *int, after *string, last *int, before *string) (*TimelineConnection, error) {
 	dir := model.SortOrderAsc
 	if order != nil {
 		dir = *order
@@ -20,9 +20,9 @@ func (r *queryResolver) Timeline(ctx context.Context, filter *model.TimelineFilt
 	if err != nil {
 		return nil, err
 	}
-	return &model.TimelineConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
-		Edges: edges(c, func(cur string, n *model.TimelineEntry) *model.TimelineEdge {
-			return &model.TimelineEdge{Cursor: cur, Node: n}
+	return &TimelineConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
+		Edges: edges(c, func(cur string, n *model.TimelineEntry) *TimelineEdge {
+			return &TimelineEdge{Cursor: cur, Node: n}
 		})}, nil
 }
 
@@ -32,7 +32,7 @@ func (r *queryResolver) TimelineBuckets(ctx context.Context, filter *model.Timel
 }
 
 // Subject is the resolver for the subject field.
-func (r *timelineEntryResolver) Subject(ctx context.Context, obj *model.TimelineEntry) (model.TimelineSubject, error) {
+func (r *timelineEntryResolver) Subject(ctx context.Context, obj *model.TimelineEntry) (TimelineSubject, error) {
 	return entrySubject.Load(ctx, r.loaders(ctx), obj)
 }
 

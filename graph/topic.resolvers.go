@@ -32,17 +32,17 @@ func (r *queryResolver) Topic(ctx context.Context, slug string) (*model.Topic, e
 }
 
 // Topics is the resolver for the topics field.
-func (r *queryResolver) Topics(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.TopicFilter, orderBy *model.TopicOrder) (*model.TopicConnection, error) {
+func (r *queryResolver) Topics(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.TopicFilter, orderBy *model.TopicOrder) (*TopicConnection, error) {
 	c, err := r.Store.Topics(ctx, filter, orderBy, page(ctx, first, after, last, before))
 	if err != nil {
 		return nil, err
 	}
-	return &model.TopicConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
-		Edges: edges(c, func(cur string, n *model.Topic) *model.TopicEdge { return &model.TopicEdge{Cursor: cur, Node: n} })}, nil
+	return &TopicConnection{Nodes: nodes(c), PageInfo: pageInfo(c), TotalCount: c.TotalCount,
+		Edges: edges(c, func(cur string, n *model.Topic) *TopicEdge { return &TopicEdge{Cursor: cur, Node: n} })}, nil
 }
 
 // Sessions is the resolver for the sessions field.
-func (r *topicResolver) Sessions(ctx context.Context, obj *model.Topic, first *int, after *string, last *int, before *string, filter *model.SessionFilter, orderBy *model.SessionOrder) (*model.SessionConnection, error) {
+func (r *topicResolver) Sessions(ctx context.Context, obj *model.Topic, first *int, after *string, last *int, before *string, filter *model.SessionFilter, orderBy *model.SessionOrder) (*SessionConnection, error) {
 	return sessionConnection(r.Store.Sessions(ctx, db.SessionScope{TopicID: obj.ID}, filter, orderBy, page(ctx, first, after, last, before)))
 }
 
