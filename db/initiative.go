@@ -144,23 +144,23 @@ func (s *Store) UpdateInitiative(ctx context.Context, id string, patch model.Ini
 		setOptional(patch.Description, &x.Description)
 		oldProposedOn := x.ProposedOn
 		setOptional(patch.ProposedOn, &x.ProposedOn)
-		if v, ok := patch.ProposedByID.ValueOK(); ok {
-			if x.ProposedByID, err = optRef(ctx, tx, "proposedById", model.TypeOfficial, v); err != nil {
+		if p := patch.ProposedByID; p.Set {
+			if x.ProposedByID, err = optRef(ctx, tx, "proposedById", model.TypeOfficial, p.Value); err != nil {
 				return err
 			}
 		}
-		if v, ok := patch.PlatformID.ValueOK(); ok {
-			if x.PlatformID, err = optRef(ctx, tx, "platformId", model.TypePlatform, v); err != nil {
+		if p := patch.PlatformID; p.Set {
+			if x.PlatformID, err = optRef(ctx, tx, "platformId", model.TypePlatform, p.Value); err != nil {
 				return err
 			}
 		}
-		if v, ok := patch.CountryCode.ValueOK(); ok {
-			if x.CountryCode, err = requireCountry(ctx, tx, "countryCode", v); err != nil {
+		if p := patch.CountryCode; p.Set {
+			if x.CountryCode, err = requireCountry(ctx, tx, "countryCode", p.Value); err != nil {
 				return err
 			}
 		}
-		if v, ok := patch.Location.ValueOK(); ok {
-			if x.Location, err = location(ctx, tx, "location", v); err != nil {
+		if p := patch.Location; p.Set {
+			if x.Location, err = location(ctx, tx, "location", p.Value); err != nil {
 				return err
 			}
 		}
@@ -170,7 +170,7 @@ func (s *Store) UpdateInitiative(ctx context.Context, id string, patch model.Ini
 		if err := moveProposal(ctx, tx, x, oldProposedOn); err != nil {
 			return err
 		}
-		if err := setInitiativeLinks(ctx, tx, x.ID, patch.SessionIds.Value(), patch.SessionIds.IsSet(), patch.TopicIds.Value(), patch.TopicIds.IsSet()); err != nil {
+		if err := setInitiativeLinks(ctx, tx, x.ID, patch.SessionIds.Value, patch.SessionIds.Set, patch.TopicIds.Value, patch.TopicIds.Set); err != nil {
 			return err
 		}
 		return touch(ctx, tx, subject{model.TypeInitiative, x.ID})

@@ -83,11 +83,11 @@ func (s *Store) UpdateOfficial(ctx context.Context, id string, patch model.Offic
 		if err := setRequired("name", patch.Name, &x.Name); err != nil {
 			return err
 		}
-		if patch.OtherNames.IsSet() {
-			x.OtherNames = patch.OtherNames.Value()
+		if patch.OtherNames.Set {
+			x.OtherNames = patch.OtherNames.Value
 		}
-		if v, ok := patch.CountryCode.ValueOK(); ok {
-			if x.CountryCode, err = requireCountry(ctx, tx, "countryCode", v); err != nil {
+		if p := patch.CountryCode; p.Set {
+			if x.CountryCode, err = requireCountry(ctx, tx, "countryCode", p.Value); err != nil {
 				return err
 			}
 		}

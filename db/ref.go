@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/99designs/gqlgen/graphql"
 	"gorm.io/gorm"
 
 	"diplomacy-timeline/model"
@@ -120,22 +119,21 @@ func remove(ctx context.Context, tx *gorm.DB, typ, id string) error {
 }
 
 // setRequired applies a patch field to a value that cannot be null.
-func setRequired[T any](field string, o graphql.Omittable[*T], dst *T) error {
-	v, ok := o.ValueOK()
-	if !ok {
+func setRequired[T any](field string, p model.Patch[*T], dst *T) error {
+	if !p.Set {
 		return nil
 	}
-	if v == nil {
+	if p.Value == nil {
 		return model.FieldErrorf(field, "cannot be null")
 	}
-	*dst = *v
+	*dst = *p.Value
 	return nil
 }
 
 // setOptional applies a patch field to a nullable value.
-func setOptional[T any](o graphql.Omittable[*T], dst **T) {
-	if v, ok := o.ValueOK(); ok {
-		*dst = v
+func setOptional[T any](p model.Patch[*T], dst **T) {
+	if p.Set {
+		*dst = p.Value
 	}
 }
 

@@ -163,34 +163,34 @@ func (s *Store) UpdateSession(ctx context.Context, id string, patch model.Sessio
 		}
 		setOptional(patch.End, &x.End)
 		setOptional(patch.Summary, &x.Summary)
-		if v, ok := patch.PlatformID.ValueOK(); ok {
-			if x.PlatformID, err = optRef(ctx, tx, "platformId", model.TypePlatform, v); err != nil {
+		if p := patch.PlatformID; p.Set {
+			if x.PlatformID, err = optRef(ctx, tx, "platformId", model.TypePlatform, p.Value); err != nil {
 				return err
 			}
 		}
-		if v, ok := patch.ParentID.ValueOK(); ok {
-			if x.ParentID, err = optRef(ctx, tx, "parentId", model.TypeSession, v); err != nil {
+		if p := patch.ParentID; p.Set {
+			if x.ParentID, err = optRef(ctx, tx, "parentId", model.TypeSession, p.Value); err != nil {
 				return err
 			}
 			if err := checkNoCycle(ctx, tx, x); err != nil {
 				return err
 			}
 		}
-		if v, ok := patch.Location.ValueOK(); ok {
-			if x.Location, err = location(ctx, tx, "location", v); err != nil {
+		if p := patch.Location; p.Set {
+			if x.Location, err = location(ctx, tx, "location", p.Value); err != nil {
 				return err
 			}
 		}
-		if v, ok := patch.HostCountryCode.ValueOK(); ok {
-			if x.HostCountryCode, err = requireCountry(ctx, tx, "hostCountryCode", v); err != nil {
+		if p := patch.HostCountryCode; p.Set {
+			if x.HostCountryCode, err = requireCountry(ctx, tx, "hostCountryCode", p.Value); err != nil {
 				return err
 			}
 		}
 		if err := saveSession(ctx, tx, x); err != nil {
 			return err
 		}
-		if err := setSessionLinks(ctx, tx, x.ID, patch.SubjectCountryCodes.Value(), patch.SubjectCountryCodes.IsSet(),
-			patch.TopicIds.Value(), patch.TopicIds.IsSet()); err != nil {
+		if err := setSessionLinks(ctx, tx, x.ID, patch.SubjectCountryCodes.Value, patch.SubjectCountryCodes.Set,
+			patch.TopicIds.Value, patch.TopicIds.Set); err != nil {
 			return err
 		}
 		return touchSession(ctx, tx, x.ID)

@@ -86,16 +86,16 @@ func (s *Store) UpdateStatement(ctx context.Context, id string, patch model.Stat
 		if err := setRequired("text", patch.Text, &x.Text); err != nil {
 			return err
 		}
-		if v, ok := patch.OfficialID.ValueOK(); ok {
-			if v == nil {
+		if p := patch.OfficialID; p.Set {
+			if p.Value == nil {
 				return model.FieldErrorf("officialId", "cannot be null")
 			}
-			if x.OfficialID, err = ref(ctx, tx, "officialId", model.TypeOfficial, *v); err != nil {
+			if x.OfficialID, err = ref(ctx, tx, "officialId", model.TypeOfficial, *p.Value); err != nil {
 				return err
 			}
 		}
-		if v, ok := patch.SessionID.ValueOK(); ok {
-			if x.SessionID, err = optRef(ctx, tx, "sessionId", model.TypeSession, v); err != nil {
+		if p := patch.SessionID; p.Set {
+			if x.SessionID, err = optRef(ctx, tx, "sessionId", model.TypeSession, p.Value); err != nil {
 				return err
 			}
 		}

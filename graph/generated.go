@@ -139,13 +139,13 @@ type ComplexityRoot struct {
 		RemoveParticipant    func(childComplexity int, sessionID string, officialID string) int
 		RemovePlatformMember func(childComplexity int, platformID string, countryCode string) int
 		SetInitiativeStatus  func(childComplexity int, initiativeID string, status model.InitiativeStatus, on model.Date, note *string) int
-		UpdateInitiative     func(childComplexity int, id string, input model.InitiativePatch) int
-		UpdateOfficial       func(childComplexity int, id string, input model.OfficialPatch) int
-		UpdatePlatform       func(childComplexity int, id string, input model.PlatformPatch) int
-		UpdateSession        func(childComplexity int, id string, input model.SessionPatch) int
-		UpdateSource         func(childComplexity int, id string, input model.SourcePatch) int
-		UpdateStatement      func(childComplexity int, id string, input model.StatementPatch) int
-		UpdateTopic          func(childComplexity int, id string, input model.TopicPatch) int
+		UpdateInitiative     func(childComplexity int, id string, input InitiativePatch) int
+		UpdateOfficial       func(childComplexity int, id string, input OfficialPatch) int
+		UpdatePlatform       func(childComplexity int, id string, input PlatformPatch) int
+		UpdateSession        func(childComplexity int, id string, input SessionPatch) int
+		UpdateSource         func(childComplexity int, id string, input SourcePatch) int
+		UpdateStatement      func(childComplexity int, id string, input StatementPatch) int
+		UpdateTopic          func(childComplexity int, id string, input TopicPatch) int
 	}
 
 	Official struct {
@@ -432,31 +432,31 @@ type LocationResolver interface {
 type MutationResolver interface {
 	CiteSource(ctx context.Context, subjectID string, sourceID string, excerpt *string) (*model.Source, error)
 	CreateInitiative(ctx context.Context, input model.InitiativeInput) (*model.Initiative, error)
-	UpdateInitiative(ctx context.Context, id string, input model.InitiativePatch) (*model.Initiative, error)
+	UpdateInitiative(ctx context.Context, id string, input InitiativePatch) (*model.Initiative, error)
 	DeleteInitiative(ctx context.Context, id string) (string, error)
 	SetInitiativeStatus(ctx context.Context, initiativeID string, status model.InitiativeStatus, on model.Date, note *string) (*model.Initiative, error)
 	CreateOfficial(ctx context.Context, input model.OfficialInput) (*model.Official, error)
-	UpdateOfficial(ctx context.Context, id string, input model.OfficialPatch) (*model.Official, error)
+	UpdateOfficial(ctx context.Context, id string, input OfficialPatch) (*model.Official, error)
 	DeleteOfficial(ctx context.Context, id string) (string, error)
 	AddPosition(ctx context.Context, officialID string, title string, organization *string, countryCode *string, start *model.Date, end *model.Date) (*model.Official, error)
 	CreatePlatform(ctx context.Context, input model.PlatformInput) (*model.Platform, error)
-	UpdatePlatform(ctx context.Context, id string, input model.PlatformPatch) (*model.Platform, error)
+	UpdatePlatform(ctx context.Context, id string, input PlatformPatch) (*model.Platform, error)
 	DeletePlatform(ctx context.Context, id string) (string, error)
 	AddPlatformMember(ctx context.Context, platformID string, countryCode string, role *model.MembershipRole, since *model.Date, until *model.Date) (*model.Platform, error)
 	RemovePlatformMember(ctx context.Context, platformID string, countryCode string) (*model.Platform, error)
 	CreateSession(ctx context.Context, input model.SessionInput) (*model.Session, error)
-	UpdateSession(ctx context.Context, id string, input model.SessionPatch) (*model.Session, error)
+	UpdateSession(ctx context.Context, id string, input SessionPatch) (*model.Session, error)
 	DeleteSession(ctx context.Context, id string) (string, error)
 	AddParticipant(ctx context.Context, sessionID string, officialID string, role *string, countryCode *string) (*model.Session, error)
 	RemoveParticipant(ctx context.Context, sessionID string, officialID string) (*model.Session, error)
 	CreateSource(ctx context.Context, input model.SourceInput) (*model.Source, error)
-	UpdateSource(ctx context.Context, id string, input model.SourcePatch) (*model.Source, error)
+	UpdateSource(ctx context.Context, id string, input SourcePatch) (*model.Source, error)
 	DeleteSource(ctx context.Context, id string) (string, error)
 	CreateStatement(ctx context.Context, input model.StatementInput) (*model.Statement, error)
-	UpdateStatement(ctx context.Context, id string, input model.StatementPatch) (*model.Statement, error)
+	UpdateStatement(ctx context.Context, id string, input StatementPatch) (*model.Statement, error)
 	DeleteStatement(ctx context.Context, id string) (string, error)
 	CreateTopic(ctx context.Context, input model.TopicInput) (*model.Topic, error)
-	UpdateTopic(ctx context.Context, id string, input model.TopicPatch) (*model.Topic, error)
+	UpdateTopic(ctx context.Context, id string, input TopicPatch) (*model.Topic, error)
 	DeleteTopic(ctx context.Context, id string) (string, error)
 }
 type OfficialResolver interface {
@@ -1054,7 +1054,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateInitiative(childComplexity, args["id"].(string), args["input"].(model.InitiativePatch)), true
+		return e.ComplexityRoot.Mutation.UpdateInitiative(childComplexity, args["id"].(string), args["input"].(InitiativePatch)), true
 	case "Mutation.updateOfficial":
 		if e.ComplexityRoot.Mutation.UpdateOfficial == nil {
 			break
@@ -1065,7 +1065,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateOfficial(childComplexity, args["id"].(string), args["input"].(model.OfficialPatch)), true
+		return e.ComplexityRoot.Mutation.UpdateOfficial(childComplexity, args["id"].(string), args["input"].(OfficialPatch)), true
 	case "Mutation.updatePlatform":
 		if e.ComplexityRoot.Mutation.UpdatePlatform == nil {
 			break
@@ -1076,7 +1076,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdatePlatform(childComplexity, args["id"].(string), args["input"].(model.PlatformPatch)), true
+		return e.ComplexityRoot.Mutation.UpdatePlatform(childComplexity, args["id"].(string), args["input"].(PlatformPatch)), true
 	case "Mutation.updateSession":
 		if e.ComplexityRoot.Mutation.UpdateSession == nil {
 			break
@@ -1087,7 +1087,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateSession(childComplexity, args["id"].(string), args["input"].(model.SessionPatch)), true
+		return e.ComplexityRoot.Mutation.UpdateSession(childComplexity, args["id"].(string), args["input"].(SessionPatch)), true
 	case "Mutation.updateSource":
 		if e.ComplexityRoot.Mutation.UpdateSource == nil {
 			break
@@ -1098,7 +1098,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateSource(childComplexity, args["id"].(string), args["input"].(model.SourcePatch)), true
+		return e.ComplexityRoot.Mutation.UpdateSource(childComplexity, args["id"].(string), args["input"].(SourcePatch)), true
 	case "Mutation.updateStatement":
 		if e.ComplexityRoot.Mutation.UpdateStatement == nil {
 			break
@@ -1109,7 +1109,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateStatement(childComplexity, args["id"].(string), args["input"].(model.StatementPatch)), true
+		return e.ComplexityRoot.Mutation.UpdateStatement(childComplexity, args["id"].(string), args["input"].(StatementPatch)), true
 	case "Mutation.updateTopic":
 		if e.ComplexityRoot.Mutation.UpdateTopic == nil {
 			break
@@ -1120,7 +1120,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateTopic(childComplexity, args["id"].(string), args["input"].(model.TopicPatch)), true
+		return e.ComplexityRoot.Mutation.UpdateTopic(childComplexity, args["id"].(string), args["input"].(TopicPatch)), true
 
 	case "Official.country":
 		if e.ComplexityRoot.Official.Country == nil {
@@ -3605,8 +3605,8 @@ func (ec *executionContext) field_Mutation_updateInitiative_args(ctx context.Con
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.InitiativePatch, error) {
-			return ec.unmarshalNInitiativePatch2diplomacyᚑtimelineᚋmodelᚐInitiativePatch(ctx, v)
+		func(ctx context.Context, v any) (InitiativePatch, error) {
+			return ec.unmarshalNInitiativePatch2diplomacyᚑtimelineᚋgraphᚐInitiativePatch(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3627,8 +3627,8 @@ func (ec *executionContext) field_Mutation_updateOfficial_args(ctx context.Conte
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.OfficialPatch, error) {
-			return ec.unmarshalNOfficialPatch2diplomacyᚑtimelineᚋmodelᚐOfficialPatch(ctx, v)
+		func(ctx context.Context, v any) (OfficialPatch, error) {
+			return ec.unmarshalNOfficialPatch2diplomacyᚑtimelineᚋgraphᚐOfficialPatch(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3649,8 +3649,8 @@ func (ec *executionContext) field_Mutation_updatePlatform_args(ctx context.Conte
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.PlatformPatch, error) {
-			return ec.unmarshalNPlatformPatch2diplomacyᚑtimelineᚋmodelᚐPlatformPatch(ctx, v)
+		func(ctx context.Context, v any) (PlatformPatch, error) {
+			return ec.unmarshalNPlatformPatch2diplomacyᚑtimelineᚋgraphᚐPlatformPatch(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3671,8 +3671,8 @@ func (ec *executionContext) field_Mutation_updateSession_args(ctx context.Contex
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.SessionPatch, error) {
-			return ec.unmarshalNSessionPatch2diplomacyᚑtimelineᚋmodelᚐSessionPatch(ctx, v)
+		func(ctx context.Context, v any) (SessionPatch, error) {
+			return ec.unmarshalNSessionPatch2diplomacyᚑtimelineᚋgraphᚐSessionPatch(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3693,8 +3693,8 @@ func (ec *executionContext) field_Mutation_updateSource_args(ctx context.Context
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.SourcePatch, error) {
-			return ec.unmarshalNSourcePatch2diplomacyᚑtimelineᚋmodelᚐSourcePatch(ctx, v)
+		func(ctx context.Context, v any) (SourcePatch, error) {
+			return ec.unmarshalNSourcePatch2diplomacyᚑtimelineᚋgraphᚐSourcePatch(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3715,8 +3715,8 @@ func (ec *executionContext) field_Mutation_updateStatement_args(ctx context.Cont
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.StatementPatch, error) {
-			return ec.unmarshalNStatementPatch2diplomacyᚑtimelineᚋmodelᚐStatementPatch(ctx, v)
+		func(ctx context.Context, v any) (StatementPatch, error) {
+			return ec.unmarshalNStatementPatch2diplomacyᚑtimelineᚋgraphᚐStatementPatch(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3737,8 +3737,8 @@ func (ec *executionContext) field_Mutation_updateTopic_args(ctx context.Context,
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.TopicPatch, error) {
-			return ec.unmarshalNTopicPatch2diplomacyᚑtimelineᚋmodelᚐTopicPatch(ctx, v)
+		func(ctx context.Context, v any) (TopicPatch, error) {
+			return ec.unmarshalNTopicPatch2diplomacyᚑtimelineᚋgraphᚐTopicPatch(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5878,7 +5878,7 @@ func (ec *executionContext) _Mutation_updateInitiative(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateInitiative(ctx, fc.Args["id"].(string), fc.Args["input"].(model.InitiativePatch))
+			return ec.Resolvers.Mutation().UpdateInitiative(ctx, fc.Args["id"].(string), fc.Args["input"].(InitiativePatch))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Initiative) graphql.Marshaler {
@@ -6054,7 +6054,7 @@ func (ec *executionContext) _Mutation_updateOfficial(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateOfficial(ctx, fc.Args["id"].(string), fc.Args["input"].(model.OfficialPatch))
+			return ec.Resolvers.Mutation().UpdateOfficial(ctx, fc.Args["id"].(string), fc.Args["input"].(OfficialPatch))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Official) graphql.Marshaler {
@@ -6230,7 +6230,7 @@ func (ec *executionContext) _Mutation_updatePlatform(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdatePlatform(ctx, fc.Args["id"].(string), fc.Args["input"].(model.PlatformPatch))
+			return ec.Resolvers.Mutation().UpdatePlatform(ctx, fc.Args["id"].(string), fc.Args["input"].(PlatformPatch))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Platform) graphql.Marshaler {
@@ -6450,7 +6450,7 @@ func (ec *executionContext) _Mutation_updateSession(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateSession(ctx, fc.Args["id"].(string), fc.Args["input"].(model.SessionPatch))
+			return ec.Resolvers.Mutation().UpdateSession(ctx, fc.Args["id"].(string), fc.Args["input"].(SessionPatch))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Session) graphql.Marshaler {
@@ -6670,7 +6670,7 @@ func (ec *executionContext) _Mutation_updateSource(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateSource(ctx, fc.Args["id"].(string), fc.Args["input"].(model.SourcePatch))
+			return ec.Resolvers.Mutation().UpdateSource(ctx, fc.Args["id"].(string), fc.Args["input"].(SourcePatch))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Source) graphql.Marshaler {
@@ -6802,7 +6802,7 @@ func (ec *executionContext) _Mutation_updateStatement(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateStatement(ctx, fc.Args["id"].(string), fc.Args["input"].(model.StatementPatch))
+			return ec.Resolvers.Mutation().UpdateStatement(ctx, fc.Args["id"].(string), fc.Args["input"].(StatementPatch))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Statement) graphql.Marshaler {
@@ -6934,7 +6934,7 @@ func (ec *executionContext) _Mutation_updateTopic(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateTopic(ctx, fc.Args["id"].(string), fc.Args["input"].(model.TopicPatch))
+			return ec.Resolvers.Mutation().UpdateTopic(ctx, fc.Args["id"].(string), fc.Args["input"].(TopicPatch))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Topic) graphql.Marshaler {
@@ -13394,8 +13394,8 @@ func UnmarshalInitiativeOrder(ctx context.Context, raw any) (model.InitiativeOrd
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputInitiativePatch(ctx context.Context, obj any) (model.InitiativePatch, error) {
-	var it model.InitiativePatch
+func (ec *executionContext) unmarshalInputInitiativePatch(ctx context.Context, obj any) (InitiativePatch, error) {
+	var it InitiativePatch
 	if obj == nil {
 		return it, nil
 	}
@@ -13493,8 +13493,8 @@ func (ec *executionContext) unmarshalInputInitiativePatch(ctx context.Context, o
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalInitiativePatch(ctx context.Context, raw any) (model.InitiativePatch, error) {
-	var out model.InitiativePatch
+func UnmarshalInitiativePatch(ctx context.Context, raw any) (InitiativePatch, error) {
+	var out InitiativePatch
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "InitiativePatch", raw, &out)
 	return out, err
 }
@@ -13734,8 +13734,8 @@ func UnmarshalOfficialOrder(ctx context.Context, raw any) (model.OfficialOrder, 
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputOfficialPatch(ctx context.Context, obj any) (model.OfficialPatch, error) {
-	var it model.OfficialPatch
+func (ec *executionContext) unmarshalInputOfficialPatch(ctx context.Context, obj any) (OfficialPatch, error) {
+	var it OfficialPatch
 	if obj == nil {
 		return it, nil
 	}
@@ -13791,8 +13791,8 @@ func (ec *executionContext) unmarshalInputOfficialPatch(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalOfficialPatch(ctx context.Context, raw any) (model.OfficialPatch, error) {
-	var out model.OfficialPatch
+func UnmarshalOfficialPatch(ctx context.Context, raw any) (OfficialPatch, error) {
+	var out OfficialPatch
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OfficialPatch", raw, &out)
 	return out, err
 }
@@ -13997,8 +13997,8 @@ func UnmarshalPlatformOrder(ctx context.Context, raw any) (model.PlatformOrder, 
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputPlatformPatch(ctx context.Context, obj any) (model.PlatformPatch, error) {
-	var it model.PlatformPatch
+func (ec *executionContext) unmarshalInputPlatformPatch(ctx context.Context, obj any) (PlatformPatch, error) {
+	var it PlatformPatch
 	if obj == nil {
 		return it, nil
 	}
@@ -14082,8 +14082,8 @@ func (ec *executionContext) unmarshalInputPlatformPatch(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalPlatformPatch(ctx context.Context, raw any) (model.PlatformPatch, error) {
-	var out model.PlatformPatch
+func UnmarshalPlatformPatch(ctx context.Context, raw any) (PlatformPatch, error) {
+	var out PlatformPatch
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlatformPatch", raw, &out)
 	return out, err
 }
@@ -14344,8 +14344,8 @@ func UnmarshalSessionOrder(ctx context.Context, raw any) (model.SessionOrder, er
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputSessionPatch(ctx context.Context, obj any) (model.SessionPatch, error) {
-	var it model.SessionPatch
+func (ec *executionContext) unmarshalInputSessionPatch(ctx context.Context, obj any) (SessionPatch, error) {
+	var it SessionPatch
 	if obj == nil {
 		return it, nil
 	}
@@ -14457,8 +14457,8 @@ func (ec *executionContext) unmarshalInputSessionPatch(ctx context.Context, obj 
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalSessionPatch(ctx context.Context, raw any) (model.SessionPatch, error) {
-	var out model.SessionPatch
+func UnmarshalSessionPatch(ctx context.Context, raw any) (SessionPatch, error) {
+	var out SessionPatch
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SessionPatch", raw, &out)
 	return out, err
 }
@@ -14656,8 +14656,8 @@ func UnmarshalSourceOrder(ctx context.Context, raw any) (model.SourceOrder, erro
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputSourcePatch(ctx context.Context, obj any) (model.SourcePatch, error) {
-	var it model.SourcePatch
+func (ec *executionContext) unmarshalInputSourcePatch(ctx context.Context, obj any) (SourcePatch, error) {
+	var it SourcePatch
 	if obj == nil {
 		return it, nil
 	}
@@ -14727,8 +14727,8 @@ func (ec *executionContext) unmarshalInputSourcePatch(ctx context.Context, obj a
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalSourcePatch(ctx context.Context, raw any) (model.SourcePatch, error) {
-	var out model.SourcePatch
+func UnmarshalSourcePatch(ctx context.Context, raw any) (SourcePatch, error) {
+	var out SourcePatch
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SourcePatch", raw, &out)
 	return out, err
 }
@@ -14912,8 +14912,8 @@ func UnmarshalStatementOrder(ctx context.Context, raw any) (model.StatementOrder
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputStatementPatch(ctx context.Context, obj any) (model.StatementPatch, error) {
-	var it model.StatementPatch
+func (ec *executionContext) unmarshalInputStatementPatch(ctx context.Context, obj any) (StatementPatch, error) {
+	var it StatementPatch
 	if obj == nil {
 		return it, nil
 	}
@@ -14969,8 +14969,8 @@ func (ec *executionContext) unmarshalInputStatementPatch(ctx context.Context, ob
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalStatementPatch(ctx context.Context, raw any) (model.StatementPatch, error) {
-	var out model.StatementPatch
+func UnmarshalStatementPatch(ctx context.Context, raw any) (StatementPatch, error) {
+	var out StatementPatch
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "StatementPatch", raw, &out)
 	return out, err
 }
@@ -15224,8 +15224,8 @@ func UnmarshalTopicOrder(ctx context.Context, raw any) (model.TopicOrder, error)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputTopicPatch(ctx context.Context, obj any) (model.TopicPatch, error) {
-	var it model.TopicPatch
+func (ec *executionContext) unmarshalInputTopicPatch(ctx context.Context, obj any) (TopicPatch, error) {
+	var it TopicPatch
 	if obj == nil {
 		return it, nil
 	}
@@ -15274,8 +15274,8 @@ func (ec *executionContext) unmarshalInputTopicPatch(ctx context.Context, obj an
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalTopicPatch(ctx context.Context, raw any) (model.TopicPatch, error) {
-	var out model.TopicPatch
+func UnmarshalTopicPatch(ctx context.Context, raw any) (TopicPatch, error) {
+	var out TopicPatch
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "TopicPatch", raw, &out)
 	return out, err
 }
@@ -18552,7 +18552,7 @@ func (ec *executionContext) marshalNInitiativeOrderField2diplomacyᚑtimelineᚋ
 	return res
 }
 
-func (ec *executionContext) unmarshalNInitiativePatch2diplomacyᚑtimelineᚋmodelᚐInitiativePatch(ctx context.Context, v any) (model.InitiativePatch, error) {
+func (ec *executionContext) unmarshalNInitiativePatch2diplomacyᚑtimelineᚋgraphᚐInitiativePatch(ctx context.Context, v any) (InitiativePatch, error) {
 	res, err := ec.unmarshalInputInitiativePatch(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -18708,7 +18708,7 @@ func (ec *executionContext) marshalNOfficialOrderField2diplomacyᚑtimelineᚋmo
 	return res
 }
 
-func (ec *executionContext) unmarshalNOfficialPatch2diplomacyᚑtimelineᚋmodelᚐOfficialPatch(ctx context.Context, v any) (model.OfficialPatch, error) {
+func (ec *executionContext) unmarshalNOfficialPatch2diplomacyᚑtimelineᚋgraphᚐOfficialPatch(ctx context.Context, v any) (OfficialPatch, error) {
 	res, err := ec.unmarshalInputOfficialPatch(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -18858,7 +18858,7 @@ func (ec *executionContext) marshalNPlatformOrderField2diplomacyᚑtimelineᚋmo
 	return res
 }
 
-func (ec *executionContext) unmarshalNPlatformPatch2diplomacyᚑtimelineᚋmodelᚐPlatformPatch(ctx context.Context, v any) (model.PlatformPatch, error) {
+func (ec *executionContext) unmarshalNPlatformPatch2diplomacyᚑtimelineᚋgraphᚐPlatformPatch(ctx context.Context, v any) (PlatformPatch, error) {
 	res, err := ec.unmarshalInputPlatformPatch(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19032,7 +19032,7 @@ func (ec *executionContext) marshalNSessionOrderField2diplomacyᚑtimelineᚋmod
 	return res
 }
 
-func (ec *executionContext) unmarshalNSessionPatch2diplomacyᚑtimelineᚋmodelᚐSessionPatch(ctx context.Context, v any) (model.SessionPatch, error) {
+func (ec *executionContext) unmarshalNSessionPatch2diplomacyᚑtimelineᚋgraphᚐSessionPatch(ctx context.Context, v any) (SessionPatch, error) {
 	res, err := ec.unmarshalInputSessionPatch(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19126,7 +19126,7 @@ func (ec *executionContext) marshalNSourceOrderField2diplomacyᚑtimelineᚋmode
 	return res
 }
 
-func (ec *executionContext) unmarshalNSourcePatch2diplomacyᚑtimelineᚋmodelᚐSourcePatch(ctx context.Context, v any) (model.SourcePatch, error) {
+func (ec *executionContext) unmarshalNSourcePatch2diplomacyᚑtimelineᚋgraphᚐSourcePatch(ctx context.Context, v any) (SourcePatch, error) {
 	res, err := ec.unmarshalInputSourcePatch(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19206,7 +19206,7 @@ func (ec *executionContext) marshalNStatementOrderField2diplomacyᚑtimelineᚋm
 	return res
 }
 
-func (ec *executionContext) unmarshalNStatementPatch2diplomacyᚑtimelineᚋmodelᚐStatementPatch(ctx context.Context, v any) (model.StatementPatch, error) {
+func (ec *executionContext) unmarshalNStatementPatch2diplomacyᚑtimelineᚋgraphᚐStatementPatch(ctx context.Context, v any) (StatementPatch, error) {
 	res, err := ec.unmarshalInputStatementPatch(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19455,7 +19455,7 @@ func (ec *executionContext) marshalNTopicOrderField2diplomacyᚑtimelineᚋmodel
 	return res
 }
 
-func (ec *executionContext) unmarshalNTopicPatch2diplomacyᚑtimelineᚋmodelᚐTopicPatch(ctx context.Context, v any) (model.TopicPatch, error) {
+func (ec *executionContext) unmarshalNTopicPatch2diplomacyᚑtimelineᚋgraphᚐTopicPatch(ctx context.Context, v any) (TopicPatch, error) {
 	res, err := ec.unmarshalInputTopicPatch(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }

@@ -61,8 +61,8 @@ func (r *mutationResolver) CreateInitiative(ctx context.Context, input model.Ini
 }
 
 // UpdateInitiative is the resolver for the updateInitiative field.
-func (r *mutationResolver) UpdateInitiative(ctx context.Context, id string, input model.InitiativePatch) (*model.Initiative, error) {
-	return r.Store.UpdateInitiative(ctx, id, input)
+func (r *mutationResolver) UpdateInitiative(ctx context.Context, id string, input InitiativePatch) (*model.Initiative, error) {
+	return r.Store.UpdateInitiative(ctx, id, initiativePatch(input))
 }
 
 // DeleteInitiative is the resolver for the deleteInitiative field.

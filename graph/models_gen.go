@@ -4,6 +4,8 @@ package graph
 
 import (
 	"diplomacy-timeline/model"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 // An object with a global, opaque ID that `node` resolves.
@@ -45,6 +47,20 @@ type InitiativeEdge struct {
 	Node   *model.Initiative `json:"node"`
 }
 
+// Fields to change; an omitted field is left as it is, an explicit null clears it. Lists replace the old list. Use setInitiativeStatus to change the status.
+type InitiativePatch struct {
+	Slug         graphql.Omittable[*string]              `json:"slug,omitempty"`
+	Title        graphql.Omittable[*string]              `json:"title,omitempty"`
+	Description  graphql.Omittable[*string]              `json:"description,omitempty"`
+	ProposedOn   graphql.Omittable[*model.Date]          `json:"proposedOn,omitempty"`
+	ProposedByID graphql.Omittable[*string]              `json:"proposedById,omitempty"`
+	CountryCode  graphql.Omittable[*string]              `json:"countryCode,omitempty"`
+	Location     graphql.Omittable[*model.LocationInput] `json:"location,omitempty"`
+	PlatformID   graphql.Omittable[*string]              `json:"platformId,omitempty"`
+	SessionIds   graphql.Omittable[[]string]             `json:"sessionIds,omitempty"`
+	TopicIds     graphql.Omittable[[]string]             `json:"topicIds,omitempty"`
+}
+
 type Mutation struct {
 }
 
@@ -58,6 +74,14 @@ type OfficialConnection struct {
 type OfficialEdge struct {
 	Cursor string          `json:"cursor"`
 	Node   *model.Official `json:"node"`
+}
+
+// Fields to change; an omitted field is left as it is, an explicit null clears it.
+type OfficialPatch struct {
+	Slug        graphql.Omittable[*string]  `json:"slug,omitempty"`
+	Name        graphql.Omittable[*string]  `json:"name,omitempty"`
+	OtherNames  graphql.Omittable[[]string] `json:"otherNames,omitempty"`
+	CountryCode graphql.Omittable[*string]  `json:"countryCode,omitempty"`
 }
 
 // Relay page information.
@@ -78,6 +102,18 @@ type PlatformConnection struct {
 type PlatformEdge struct {
 	Cursor string          `json:"cursor"`
 	Node   *model.Platform `json:"node"`
+}
+
+// Fields to change; an omitted field is left as it is, an explicit null clears it.
+type PlatformPatch struct {
+	Slug        graphql.Omittable[*string]             `json:"slug,omitempty"`
+	Name        graphql.Omittable[*string]             `json:"name,omitempty"`
+	FullName    graphql.Omittable[*string]             `json:"fullName,omitempty"`
+	Description graphql.Omittable[*string]             `json:"description,omitempty"`
+	Kind        graphql.Omittable[*model.PlatformKind] `json:"kind,omitempty"`
+	Founded     graphql.Omittable[*model.Date]         `json:"founded,omitempty"`
+	Dissolved   graphql.Omittable[*model.Date]         `json:"dissolved,omitempty"`
+	Website     graphql.Omittable[*string]             `json:"website,omitempty"`
 }
 
 type Query struct {
@@ -109,6 +145,22 @@ type SessionEdge struct {
 	Node   *model.Session `json:"node"`
 }
 
+// Fields to change; an omitted field is left as it is, an explicit null clears it. Lists replace the old list.
+type SessionPatch struct {
+	Slug                graphql.Omittable[*string]              `json:"slug,omitempty"`
+	Title               graphql.Omittable[*string]              `json:"title,omitempty"`
+	Kind                graphql.Omittable[*model.SessionKind]   `json:"kind,omitempty"`
+	PlatformID          graphql.Omittable[*string]              `json:"platformId,omitempty"`
+	ParentID            graphql.Omittable[*string]              `json:"parentId,omitempty"`
+	Start               graphql.Omittable[*model.Date]          `json:"start,omitempty"`
+	End                 graphql.Omittable[*model.Date]          `json:"end,omitempty"`
+	Location            graphql.Omittable[*model.LocationInput] `json:"location,omitempty"`
+	HostCountryCode     graphql.Omittable[*string]              `json:"hostCountryCode,omitempty"`
+	SubjectCountryCodes graphql.Omittable[[]string]             `json:"subjectCountryCodes,omitempty"`
+	TopicIds            graphql.Omittable[[]string]             `json:"topicIds,omitempty"`
+	Summary             graphql.Omittable[*string]              `json:"summary,omitempty"`
+}
+
 type SourceConnection struct {
 	Edges      []*SourceEdge   `json:"edges"`
 	Nodes      []*model.Source `json:"nodes"`
@@ -121,6 +173,16 @@ type SourceEdge struct {
 	Node   *model.Source `json:"node"`
 }
 
+// Fields to change; an omitted field is left as it is, an explicit null clears it.
+type SourcePatch struct {
+	Title       graphql.Omittable[*string]     `json:"title,omitempty"`
+	Publisher   graphql.Omittable[*string]     `json:"publisher,omitempty"`
+	URL         graphql.Omittable[*string]     `json:"url,omitempty"`
+	PublishedOn graphql.Omittable[*model.Date] `json:"publishedOn,omitempty"`
+	Language    graphql.Omittable[*string]     `json:"language,omitempty"`
+	Excerpt     graphql.Omittable[*string]     `json:"excerpt,omitempty"`
+}
+
 type StatementConnection struct {
 	Edges      []*StatementEdge   `json:"edges"`
 	Nodes      []*model.Statement `json:"nodes"`
@@ -131,6 +193,14 @@ type StatementConnection struct {
 type StatementEdge struct {
 	Cursor string           `json:"cursor"`
 	Node   *model.Statement `json:"node"`
+}
+
+// Fields to change; an omitted field is left as it is, an explicit null clears it.
+type StatementPatch struct {
+	OfficialID graphql.Omittable[*string]     `json:"officialId,omitempty"`
+	SessionID  graphql.Omittable[*string]     `json:"sessionId,omitempty"`
+	Date       graphql.Omittable[*model.Date] `json:"date,omitempty"`
+	Text       graphql.Omittable[*string]     `json:"text,omitempty"`
 }
 
 type Subscription struct {
@@ -158,4 +228,11 @@ type TopicConnection struct {
 type TopicEdge struct {
 	Cursor string       `json:"cursor"`
 	Node   *model.Topic `json:"node"`
+}
+
+// Fields to change; an omitted field is left as it is, an explicit null clears it.
+type TopicPatch struct {
+	Slug        graphql.Omittable[*string] `json:"slug,omitempty"`
+	Name        graphql.Omittable[*string] `json:"name,omitempty"`
+	Description graphql.Omittable[*string] `json:"description,omitempty"`
 }

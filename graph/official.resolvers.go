@@ -17,8 +17,8 @@ func (r *mutationResolver) CreateOfficial(ctx context.Context, input model.Offic
 }
 
 // UpdateOfficial is the resolver for the updateOfficial field.
-func (r *mutationResolver) UpdateOfficial(ctx context.Context, id string, input model.OfficialPatch) (*model.Official, error) {
-	return r.Store.UpdateOfficial(ctx, id, input)
+func (r *mutationResolver) UpdateOfficial(ctx context.Context, id string, input OfficialPatch) (*model.Official, error) {
+	return r.Store.UpdateOfficial(ctx, id, officialPatch(input))
 }
 
 // DeleteOfficial is the resolver for the deleteOfficial field.

@@ -17,8 +17,8 @@ func (r *mutationResolver) CreatePlatform(ctx context.Context, input model.Platf
 }
 
 // UpdatePlatform is the resolver for the updatePlatform field.
-func (r *mutationResolver) UpdatePlatform(ctx context.Context, id string, input model.PlatformPatch) (*model.Platform, error) {
-	return r.Store.UpdatePlatform(ctx, id, input)
+func (r *mutationResolver) UpdatePlatform(ctx context.Context, id string, input PlatformPatch) (*model.Platform, error) {
+	return r.Store.UpdatePlatform(ctx, id, platformPatch(input))
 }
 
 // DeletePlatform is the resolver for the deletePlatform field.

@@ -17,8 +17,8 @@ func (r *mutationResolver) CreateSession(ctx context.Context, input model.Sessio
 }
 
 // UpdateSession is the resolver for the updateSession field.
-func (r *mutationResolver) UpdateSession(ctx context.Context, id string, input model.SessionPatch) (*model.Session, error) {
-	return r.Store.UpdateSession(ctx, id, input)
+func (r *mutationResolver) UpdateSession(ctx context.Context, id string, input SessionPatch) (*model.Session, error) {
+	return r.Store.UpdateSession(ctx, id, sessionPatch(input))
 }
 
 // DeleteSession is the resolver for the deleteSession field.

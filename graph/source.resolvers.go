@@ -16,8 +16,8 @@ func (r *mutationResolver) CreateSource(ctx context.Context, input model.SourceI
 }
 
 // UpdateSource is the resolver for the updateSource field.
-func (r *mutationResolver) UpdateSource(ctx context.Context, id string, input model.SourcePatch) (*model.Source, error) {
-	return r.Store.UpdateSource(ctx, id, input)
+func (r *mutationResolver) UpdateSource(ctx context.Context, id string, input SourcePatch) (*model.Source, error) {
+	return r.Store.UpdateSource(ctx, id, sourcePatch(input))
 }
 
 // DeleteSource is the resolver for the deleteSource field.

@@ -16,8 +16,8 @@ func (r *mutationResolver) CreateStatement(ctx context.Context, input model.Stat
 }
 
 // UpdateStatement is the resolver for the updateStatement field.
-func (r *mutationResolver) UpdateStatement(ctx context.Context, id string, input model.StatementPatch) (*model.Statement, error) {
-	return r.Store.UpdateStatement(ctx, id, input)
+func (r *mutationResolver) UpdateStatement(ctx context.Context, id string, input StatementPatch) (*model.Statement, error) {
+	return r.Store.UpdateStatement(ctx, id, statementPatch(input))
 }
 
 // DeleteStatement is the resolver for the deleteStatement field.

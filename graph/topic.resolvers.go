@@ -17,8 +17,8 @@ func (r *mutationResolver) CreateTopic(ctx context.Context, input model.TopicInp
 }
 
 // UpdateTopic is the resolver for the updateTopic field.
-func (r *mutationResolver) UpdateTopic(ctx context.Context, id string, input model.TopicPatch) (*model.Topic, error) {
-	return r.Store.UpdateTopic(ctx, id, input)
+func (r *mutationResolver) UpdateTopic(ctx context.Context, id string, input TopicPatch) (*model.Topic, error) {
+	return r.Store.UpdateTopic(ctx, id, topicPatch(input))
 }
 
 // DeleteTopic is the resolver for the deleteTopic field.

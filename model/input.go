@@ -1,8 +1,14 @@
 package model
 
-import "github.com/99designs/gqlgen/graphql"
-
 // The inputs of the store's writes.
+
+// Patch is one field of an update: Set says whether the update gives the field at all
+// (a field left out stays as it is), Value what the field becomes; for an optional field
+// a nil Value clears it.
+type Patch[T any] struct {
+	Set   bool
+	Value T
+}
 
 // InitiativeInput is the input of a create.
 type InitiativeInput struct {
@@ -22,16 +28,16 @@ type InitiativeInput struct {
 
 // Fields to change; an omitted field is left as it is, an explicit null clears it. Lists replace the old list. Use setInitiativeStatus to change the status.
 type InitiativePatch struct {
-	Slug         graphql.Omittable[*string]
-	Title        graphql.Omittable[*string]
-	Description  graphql.Omittable[*string]
-	ProposedOn   graphql.Omittable[*Date]
-	ProposedByID graphql.Omittable[*string]
-	CountryCode  graphql.Omittable[*string]
-	Location     graphql.Omittable[*LocationInput]
-	PlatformID   graphql.Omittable[*string]
-	SessionIds   graphql.Omittable[[]string]
-	TopicIds     graphql.Omittable[[]string]
+	Slug         Patch[*string]
+	Title        Patch[*string]
+	Description  Patch[*string]
+	ProposedOn   Patch[*Date]
+	ProposedByID Patch[*string]
+	CountryCode  Patch[*string]
+	Location     Patch[*LocationInput]
+	PlatformID   Patch[*string]
+	SessionIds   Patch[[]string]
+	TopicIds     Patch[[]string]
 }
 
 // A location as input; `countryCode` is an ISO 3166-1 alpha-2 code.
@@ -53,10 +59,10 @@ type OfficialInput struct {
 
 // Fields to change; an omitted field is left as it is, an explicit null clears it.
 type OfficialPatch struct {
-	Slug        graphql.Omittable[*string]
-	Name        graphql.Omittable[*string]
-	OtherNames  graphql.Omittable[[]string]
-	CountryCode graphql.Omittable[*string]
+	Slug        Patch[*string]
+	Name        Patch[*string]
+	OtherNames  Patch[[]string]
+	CountryCode Patch[*string]
 }
 
 // PlatformInput is the input of a create.
@@ -73,14 +79,14 @@ type PlatformInput struct {
 
 // Fields to change; an omitted field is left as it is, an explicit null clears it.
 type PlatformPatch struct {
-	Slug        graphql.Omittable[*string]
-	Name        graphql.Omittable[*string]
-	FullName    graphql.Omittable[*string]
-	Description graphql.Omittable[*string]
-	Kind        graphql.Omittable[*PlatformKind]
-	Founded     graphql.Omittable[*Date]
-	Dissolved   graphql.Omittable[*Date]
-	Website     graphql.Omittable[*string]
+	Slug        Patch[*string]
+	Name        Patch[*string]
+	FullName    Patch[*string]
+	Description Patch[*string]
+	Kind        Patch[*PlatformKind]
+	Founded     Patch[*Date]
+	Dissolved   Patch[*Date]
+	Website     Patch[*string]
 }
 
 // SessionInput is the input of a create.
@@ -101,18 +107,18 @@ type SessionInput struct {
 
 // Fields to change; an omitted field is left as it is, an explicit null clears it. Lists replace the old list.
 type SessionPatch struct {
-	Slug                graphql.Omittable[*string]
-	Title               graphql.Omittable[*string]
-	Kind                graphql.Omittable[*SessionKind]
-	PlatformID          graphql.Omittable[*string]
-	ParentID            graphql.Omittable[*string]
-	Start               graphql.Omittable[*Date]
-	End                 graphql.Omittable[*Date]
-	Location            graphql.Omittable[*LocationInput]
-	HostCountryCode     graphql.Omittable[*string]
-	SubjectCountryCodes graphql.Omittable[[]string]
-	TopicIds            graphql.Omittable[[]string]
-	Summary             graphql.Omittable[*string]
+	Slug                Patch[*string]
+	Title               Patch[*string]
+	Kind                Patch[*SessionKind]
+	PlatformID          Patch[*string]
+	ParentID            Patch[*string]
+	Start               Patch[*Date]
+	End                 Patch[*Date]
+	Location            Patch[*LocationInput]
+	HostCountryCode     Patch[*string]
+	SubjectCountryCodes Patch[[]string]
+	TopicIds            Patch[[]string]
+	Summary             Patch[*string]
 }
 
 // SourceInput is the input of a create.
@@ -127,12 +133,12 @@ type SourceInput struct {
 
 // Fields to change; an omitted field is left as it is, an explicit null clears it.
 type SourcePatch struct {
-	Title       graphql.Omittable[*string]
-	Publisher   graphql.Omittable[*string]
-	URL         graphql.Omittable[*string]
-	PublishedOn graphql.Omittable[*Date]
-	Language    graphql.Omittable[*string]
-	Excerpt     graphql.Omittable[*string]
+	Title       Patch[*string]
+	Publisher   Patch[*string]
+	URL         Patch[*string]
+	PublishedOn Patch[*Date]
+	Language    Patch[*string]
+	Excerpt     Patch[*string]
 }
 
 // StatementInput is the input of a create.
@@ -145,10 +151,10 @@ type StatementInput struct {
 
 // Fields to change; an omitted field is left as it is, an explicit null clears it.
 type StatementPatch struct {
-	OfficialID graphql.Omittable[*string]
-	SessionID  graphql.Omittable[*string]
-	Date       graphql.Omittable[*Date]
-	Text       graphql.Omittable[*string]
+	OfficialID Patch[*string]
+	SessionID  Patch[*string]
+	Date       Patch[*Date]
+	Text       Patch[*string]
 }
 
 // TopicInput is the input of a create.
@@ -160,7 +166,7 @@ type TopicInput struct {
 
 // Fields to change; an omitted field is left as it is, an explicit null clears it.
 type TopicPatch struct {
-	Slug        graphql.Omittable[*string]
-	Name        graphql.Omittable[*string]
-	Description graphql.Omittable[*string]
+	Slug        Patch[*string]
+	Name        Patch[*string]
+	Description Patch[*string]
 }
