@@ -37,48 +37,41 @@ func (s *Store) CitationsBy(ctx context.Context, typ string, ids []int64) (map[i
 	}), err
 }
 
-// deleteCiting deletes the record of a citing type with the global id, and updates the
+// deleteCiting deletes the record of a citing type with the key id, and updates the
 // sources it cited: their search documents hold the excerpts of their citations, which the
 // delete cascades away. also names more records whose derived data the delete changes.
-func deleteCiting(ctx context.Context, tx *gorm.DB, typ, id string, also ...subject) error {
-	n, err := model.DecodeIntID("id", typ, id)
-	if err != nil {
-		return err
-	}
+func deleteCiting(ctx context.Context, tx *gorm.DB, typ string, id int64, also ...subject) error {
 	var sources []int64
-	if err := tx.WithContext(ctx).Model(&model.Citation{}).Where(citingColumns[typ]+" = ?", n).Pluck("source_id", &sources).Error; err != nil {
+	if err := tx.WithContext(ctx).Model(&model.Citation{}).Where(citingColumns[typ]+" = ?", id).Pluck("source_id", &sources).Error; err != nil {
 		return fmt.Errorf("delete %s: %w", typ, err)
 	}
 	if err := remove(ctx, tx, typ, id); err != nil {
 		return err
 	}
-	affected := append(also, subject{typ, n})
+	affected := append(also, subject{typ, id})
 	for _, src := range sources {
 		affected = append(affected, subject{model.TypeSource, src})
 	}
 	return touch(ctx, tx, affected...)
 }
 
-// CiteSource records that the subject (a platform, session, initiative or statement)
-// cites the source; citing again updates the excerpt.
-func (s *Store) CiteSource(ctx context.Context, subjectID, sourceID string, excerpt *string) (*model.Source, error) {
+// CiteSource records that the subject, the subjectType record with the key subjectID (a
+// platform, session, initiative or statement), cites the source; citing again updates
+// the excerpt.
+func (s *Store) CiteSource(ctx context.Context, subjectType string, subjectID, sourceID int64, excerpt *string) (*model.Source, error) {
+	if _, ok := citingColumns[subjectType]; !ok {
+		return nil, model.FieldErrorf("subjectId", "a %s cannot cite sources; cite from a Platform, Session, Initiative or Statement", subjectType)
+	}
 	var src *model.Source
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		g, err := model.DecodeID(subjectID)
-		if err != nil {
-			return &model.Error{Code: model.EINVALID, Field: "subjectId", Message: err.(*model.Error).Message}
-		}
-		if _, ok := citingColumns[g.Type]; !ok {
-			return model.FieldErrorf("subjectId", "a %s cannot cite sources; cite from a Platform, Session, Initiative or Statement", g.Type)
-		}
-		subjectKey, err := ref(ctx, tx, "subjectId", g.Type, subjectID)
-		if err != nil {
+		if err := ref(ctx, tx, "subjectId", subjectType, subjectID); err != nil {
 			return err
 		}
+		var err error
 		if src, err = load[model.Source](ctx, tx, "sourceId", model.TypeSource, sourceID); err != nil {
 			return err
 		}
-		if err := cite(ctx, tx, g.Type, subjectKey, src.ID, excerpt); err != nil {
+		if err := cite(ctx, tx, subjectType, subjectID, src.ID, excerpt); err != nil {
 			return err
 		}
 		return touch(ctx, tx, subject{model.TypeSource, src.ID})

@@ -575,7 +575,7 @@ func TestDatasetSourceKeys(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.CiteSource(ctx, x.NodeID(), src.NodeID(), ptr("About "+x.Slug)); err != nil {
+		if _, err := a.CiteSource(ctx, model.TypeSession, x.ID, src.ID, ptr("About "+x.Slug)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -92,18 +92,18 @@ func (s *Store) Initiatives(ctx context.Context, f *model.InitiativeFilter, orde
 // on proposedOn when that is given.
 func (s *Store) CreateInitiative(ctx context.Context, in model.InitiativeInput) (*model.Initiative, error) {
 	x := &model.Initiative{Slug: in.Slug, Title: in.Title, Description: in.Description,
-		Status: model.InitiativeStatusProposed, ProposedOn: in.ProposedOn}
+		Status: model.InitiativeStatusProposed, ProposedOn: in.ProposedOn, ProposedByID: in.ProposedByID, PlatformID: in.PlatformID}
 	if in.Status != nil {
 		x.Status = *in.Status
 	}
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		if err := optRef(ctx, tx, "proposedById", model.TypeOfficial, in.ProposedByID); err != nil {
+			return err
+		}
+		if err := optRef(ctx, tx, "platformId", model.TypePlatform, in.PlatformID); err != nil {
+			return err
+		}
 		var err error
-		if x.ProposedByID, err = optRef(ctx, tx, "proposedById", model.TypeOfficial, in.ProposedByID); err != nil {
-			return err
-		}
-		if x.PlatformID, err = optRef(ctx, tx, "platformId", model.TypePlatform, in.PlatformID); err != nil {
-			return err
-		}
 		if x.CountryCode, err = requireCountry(ctx, tx, "countryCode", in.CountryCode); err != nil {
 			return err
 		}
@@ -119,7 +119,7 @@ func (s *Store) CreateInitiative(ctx context.Context, in model.InitiativeInput) 
 				return fmt.Errorf("create initiative: %w", err)
 			}
 		}
-		if err := setInitiativeLinks(ctx, tx, x.ID, in.SessionIds, in.SessionIds != nil, in.TopicIds, in.TopicIds != nil); err != nil {
+		if err := setInitiativeLinks(ctx, tx, x.ID, given(in.SessionIDs), given(in.TopicIDs)); err != nil {
 			return err
 		}
 		return touch(ctx, tx, subject{model.TypeInitiative, x.ID})
@@ -128,7 +128,7 @@ func (s *Store) CreateInitiative(ctx context.Context, in model.InitiativeInput) 
 }
 
 // UpdateInitiative changes the fields of the initiative that the patch sets.
-func (s *Store) UpdateInitiative(ctx context.Context, id string, patch model.InitiativePatch) (*model.Initiative, error) {
+func (s *Store) UpdateInitiative(ctx context.Context, id int64, patch model.InitiativePatch) (*model.Initiative, error) {
 	var x *model.Initiative
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
@@ -145,14 +145,16 @@ func (s *Store) UpdateInitiative(ctx context.Context, id string, patch model.Ini
 		oldProposedOn := x.ProposedOn
 		setOptional(patch.ProposedOn, &x.ProposedOn)
 		if p := patch.ProposedByID; p.Set {
-			if x.ProposedByID, err = optRef(ctx, tx, "proposedById", model.TypeOfficial, p.Value); err != nil {
+			if err := optRef(ctx, tx, "proposedById", model.TypeOfficial, p.Value); err != nil {
 				return err
 			}
+			x.ProposedByID = p.Value
 		}
 		if p := patch.PlatformID; p.Set {
-			if x.PlatformID, err = optRef(ctx, tx, "platformId", model.TypePlatform, p.Value); err != nil {
+			if err := optRef(ctx, tx, "platformId", model.TypePlatform, p.Value); err != nil {
 				return err
 			}
+			x.PlatformID = p.Value
 		}
 		if p := patch.CountryCode; p.Set {
 			if x.CountryCode, err = requireCountry(ctx, tx, "countryCode", p.Value); err != nil {
@@ -170,7 +172,7 @@ func (s *Store) UpdateInitiative(ctx context.Context, id string, patch model.Ini
 		if err := moveProposal(ctx, tx, x, oldProposedOn); err != nil {
 			return err
 		}
-		if err := setInitiativeLinks(ctx, tx, x.ID, patch.SessionIds.Value, patch.SessionIds.Set, patch.TopicIds.Value, patch.TopicIds.Set); err != nil {
+		if err := setInitiativeLinks(ctx, tx, x.ID, patch.SessionIDs, patch.TopicIDs); err != nil {
 			return err
 		}
 		return touch(ctx, tx, subject{model.TypeInitiative, x.ID})
@@ -191,9 +193,9 @@ func saveInitiative(ctx context.Context, tx *gorm.DB, x *model.Initiative) error
 	return nil
 }
 
-func setInitiativeLinks(ctx context.Context, tx *gorm.DB, id int64, sessionIDs []string, setSessions bool, topicIDs []string, setTopics bool) error {
-	if setSessions {
-		keys, err := refs(ctx, tx, "sessionIds", model.TypeSession, sessionIDs)
+func setInitiativeLinks(ctx context.Context, tx *gorm.DB, id int64, sessions, topics model.Patch[[]int64]) error {
+	if sessions.Set {
+		keys, err := refs(ctx, tx, "sessionIds", model.TypeSession, sessions.Value)
 		if err != nil {
 			return err
 		}
@@ -201,8 +203,8 @@ func setInitiativeLinks(ctx context.Context, tx *gorm.DB, id int64, sessionIDs [
 			return err
 		}
 	}
-	if setTopics {
-		keys, err := refs(ctx, tx, "topicIds", model.TypeTopic, topicIDs)
+	if topics.Set {
+		keys, err := refs(ctx, tx, "topicIds", model.TypeTopic, topics.Value)
 		if err != nil {
 			return err
 		}
@@ -214,13 +216,13 @@ func setInitiativeLinks(ctx context.Context, tx *gorm.DB, id int64, sessionIDs [
 }
 
 // DeleteInitiative deletes an initiative with its history, links and citations.
-func (s *Store) DeleteInitiative(ctx context.Context, id string) error {
+func (s *Store) DeleteInitiative(ctx context.Context, id int64) error {
 	return s.write(ctx, func(tx *gorm.DB) error { return deleteCiting(ctx, tx, model.TypeInitiative, id) })
 }
 
 // SetInitiativeStatus records a dated status change; the initiative's status becomes that
 // of its latest change (by date, then by order of recording).
-func (s *Store) SetInitiativeStatus(ctx context.Context, initiativeID string, status model.InitiativeStatus, on model.Date, note *string) (*model.Initiative, error) {
+func (s *Store) SetInitiativeStatus(ctx context.Context, initiativeID int64, status model.InitiativeStatus, on model.Date, note *string) (*model.Initiative, error) {
 	var x *model.Initiative
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error

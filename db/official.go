@@ -70,7 +70,7 @@ func (s *Store) CreateOfficial(ctx context.Context, in model.OfficialInput) (*mo
 }
 
 // UpdateOfficial changes the fields of the official that the patch sets.
-func (s *Store) UpdateOfficial(ctx context.Context, id string, patch model.OfficialPatch) (*model.Official, error) {
+func (s *Store) UpdateOfficial(ctx context.Context, id int64, patch model.OfficialPatch) (*model.Official, error) {
 	var x *model.Official
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
@@ -123,14 +123,10 @@ func saveOfficial(ctx context.Context, tx *gorm.DB, x *model.Official) error {
 // DeleteOfficial deletes an official with their positions and participations. It is
 // refused while statements of theirs exist, since a statement without its speaker is
 // meaningless; initiatives they proposed stay, with no proposer.
-func (s *Store) DeleteOfficial(ctx context.Context, id string) error {
+func (s *Store) DeleteOfficial(ctx context.Context, id int64) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
-		n, err := model.DecodeIntID("id", model.TypeOfficial, id)
-		if err != nil {
-			return err
-		}
 		var count int64
-		if err := tx.Model(&model.Statement{}).Where("official_id = ?", n).Count(&count).Error; err != nil {
+		if err := tx.Model(&model.Statement{}).Where("official_id = ?", id).Count(&count).Error; err != nil {
 			return fmt.Errorf("delete official: %w", err)
 		}
 		if count > 0 {
@@ -138,13 +134,13 @@ func (s *Store) DeleteOfficial(ctx context.Context, id string) error {
 		}
 		// The sessions they took part in lose a participant and maybe a country.
 		var sessions []int64
-		if err := tx.Model(&model.Participant{}).Where("official_id = ?", n).Pluck("session_id", &sessions).Error; err != nil {
+		if err := tx.Model(&model.Participant{}).Where("official_id = ?", id).Pluck("session_id", &sessions).Error; err != nil {
 			return fmt.Errorf("delete official: %w", err)
 		}
 		if err := remove(ctx, tx, model.TypeOfficial, id); err != nil {
 			return err
 		}
-		affected := []subject{{model.TypeOfficial, n}}
+		affected := []subject{{model.TypeOfficial, id}}
 		for _, sid := range sessions {
 			affected = append(affected, subject{model.TypeSession, sid})
 		}
@@ -153,7 +149,7 @@ func (s *Store) DeleteOfficial(ctx context.Context, id string) error {
 }
 
 // AddPosition records a post the official held.
-func (s *Store) AddPosition(ctx context.Context, officialID, title string, organization, countryCode *string, start, end *model.Date) (*model.Official, error) {
+func (s *Store) AddPosition(ctx context.Context, officialID int64, title string, organization, countryCode *string, start, end *model.Date) (*model.Official, error) {
 	var x *model.Official
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error

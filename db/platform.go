@@ -80,7 +80,7 @@ func (s *Store) CreatePlatform(ctx context.Context, in model.PlatformInput) (*mo
 }
 
 // UpdatePlatform changes the fields of the platform that the patch sets.
-func (s *Store) UpdatePlatform(ctx context.Context, id string, patch model.PlatformPatch) (*model.Platform, error) {
+func (s *Store) UpdatePlatform(ctx context.Context, id int64, patch model.PlatformPatch) (*model.Platform, error) {
 	var p *model.Platform
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
@@ -124,12 +124,12 @@ func savePlatform(ctx context.Context, tx *gorm.DB, p *model.Platform) error {
 
 // DeletePlatform deletes a platform, its memberships and citations; its sessions and
 // initiatives stay, detached.
-func (s *Store) DeletePlatform(ctx context.Context, id string) error {
+func (s *Store) DeletePlatform(ctx context.Context, id int64) error {
 	return s.write(ctx, func(tx *gorm.DB) error { return deleteCiting(ctx, tx, model.TypePlatform, id) })
 }
 
 // AddPlatformMember adds a membership of the country to the platform.
-func (s *Store) AddPlatformMember(ctx context.Context, platformID, countryCode string, role *model.MembershipRole, since, until *model.Date) (*model.Platform, error) {
+func (s *Store) AddPlatformMember(ctx context.Context, platformID int64, countryCode string, role *model.MembershipRole, since, until *model.Date) (*model.Platform, error) {
 	var p *model.Platform
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
@@ -184,7 +184,7 @@ func overlapping(aFrom, aTo, bFrom, bTo *model.Date) bool {
 }
 
 // RemovePlatformMember removes every membership of the country in the platform.
-func (s *Store) RemovePlatformMember(ctx context.Context, platformID, countryCode string) (*model.Platform, error) {
+func (s *Store) RemovePlatformMember(ctx context.Context, platformID int64, countryCode string) (*model.Platform, error) {
 	var p *model.Platform
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error

@@ -23,46 +23,33 @@ var tables = map[string]string{
 	model.TypeSource:     "sources",
 }
 
-// ref decodes the global ID of a typ record given in input field and checks that the
-// record exists: EINVALID for a malformed or wrong-type ID, ENOTFOUND for a missing one.
-func ref(ctx context.Context, tx *gorm.DB, field, typ, id string) (int64, error) {
-	n, err := model.DecodeIntID(field, typ, id)
-	if err != nil {
-		return 0, err
-	}
+// ref checks that the typ record with the key id, given in the input field, exists:
+// ENOTFOUND otherwise.
+func ref(ctx context.Context, tx *gorm.DB, field, typ string, id int64) error {
 	var count int64
-	if err := tx.WithContext(ctx).Table(tables[typ]).Where("id = ?", n).Count(&count).Error; err != nil {
-		return 0, fmt.Errorf("check %s: %w", typ, err)
+	if err := tx.WithContext(ctx).Table(tables[typ]).Where("id = ?", id).Count(&count).Error; err != nil {
+		return fmt.Errorf("check %s: %w", typ, err)
 	}
 	if count == 0 {
-		return 0, &model.Error{Code: model.ENOTFOUND, Field: field, Message: fmt.Sprintf("%s %s not found", typ, id)}
+		return &model.Error{Code: model.ENOTFOUND, Field: field, Message: node(typ, id) + " not found"}
 	}
-	return n, nil
+	return nil
 }
 
 // optRef is ref for an optional reference.
-func optRef(ctx context.Context, tx *gorm.DB, field, typ string, id *string) (*int64, error) {
+func optRef(ctx context.Context, tx *gorm.DB, field, typ string, id *int64) error {
 	if id == nil {
-		return nil, nil
+		return nil
 	}
-	n, err := ref(ctx, tx, field, typ, *id)
-	return &n, err
+	return ref(ctx, tx, field, typ, *id)
 }
 
-// refs resolves a list of references, deduplicated.
-func refs(ctx context.Context, tx *gorm.DB, field, typ string, ids []string) ([]int64, error) {
+// refs checks a list of references and returns them deduplicated.
+func refs(ctx context.Context, tx *gorm.DB, field, typ string, ids []int64) ([]int64, error) {
 	if len(ids) > 100 {
 		return nil, model.FieldErrorf(field, "at most 100 IDs")
 	}
-	keys := make([]int64, 0, len(ids))
-	for _, id := range ids {
-		n, err := model.DecodeIntID(field, typ, id)
-		if err != nil {
-			return nil, err
-		}
-		keys = append(keys, n)
-	}
-	keys = dedupe(keys)
+	keys := dedupe(ids)
 	var count int64
 	if len(keys) > 0 {
 		if err := tx.WithContext(ctx).Table(tables[typ]).Where("id IN ?", keys).Count(&count).Error; err != nil {
@@ -74,6 +61,10 @@ func refs(ctx context.Context, tx *gorm.DB, field, typ string, ids []string) ([]
 	}
 	return keys, nil
 }
+
+// node names the typ record with the key id in a message, by the global ID clients know
+// it by.
+func node(typ string, id int64) string { return typ + " " + model.IntID(typ, id) }
 
 // slugFree returns ECONFLICT if another row of table (not id) has slug.
 func slugFree(ctx context.Context, tx *gorm.DB, table, slug string, id int64) error {
@@ -87,14 +78,10 @@ func slugFree(ctx context.Context, tx *gorm.DB, table, slug string, id int64) er
 	return nil
 }
 
-// load fetches the typ record whose global id was given in the input field, or an error
-// naming that field: EINVALID for a malformed ID, ENOTFOUND for a missing record.
-func load[T any](ctx context.Context, tx *gorm.DB, field, typ, id string) (*T, error) {
-	n, err := model.DecodeIntID(field, typ, id)
-	if err != nil {
-		return nil, err
-	}
-	v, err := first[T](ctx, tx, typ+" "+id, "id = ?", n)
+// load fetches the typ record with the key id, given in the input field, or ENOTFOUND
+// naming that field.
+func load[T any](ctx context.Context, tx *gorm.DB, field, typ string, id int64) (*T, error) {
+	v, err := first[T](ctx, tx, node(typ, id), "id = ?", id)
 	var appErr *model.Error
 	if errors.As(err, &appErr) {
 		appErr.Field = field
@@ -102,20 +89,21 @@ func load[T any](ctx context.Context, tx *gorm.DB, field, typ, id string) (*T, e
 	return v, err
 }
 
-// remove deletes the typ record with the global id, or returns ENOTFOUND.
-func remove(ctx context.Context, tx *gorm.DB, typ, id string) error {
-	n, err := model.DecodeIntID("id", typ, id)
-	if err != nil {
-		return err
-	}
-	res := tx.WithContext(ctx).Exec(fmt.Sprintf("DELETE FROM %s WHERE id = ?", tables[typ]), n)
+// remove deletes the typ record with the key id, or returns ENOTFOUND.
+func remove(ctx context.Context, tx *gorm.DB, typ string, id int64) error {
+	res := tx.WithContext(ctx).Exec(fmt.Sprintf("DELETE FROM %s WHERE id = ?", tables[typ]), id)
 	if res.Error != nil {
 		return fmt.Errorf("delete %s: %w", typ, res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return model.Errorf(model.ENOTFOUND, "%s %s not found", typ, id)
+		return model.Errorf(model.ENOTFOUND, "%s not found", node(typ, id))
 	}
 	return nil
+}
+
+// given is the patch of a create's optional list: nil sets nothing.
+func given[T any](list []T) model.Patch[[]T] {
+	return model.Patch[[]T]{Set: list != nil, Value: list}
 }
 
 // setRequired applies a patch field to a value that cannot be null.
@@ -137,16 +125,16 @@ func setOptional[T any](p model.Patch[*T], dst **T) {
 	}
 }
 
-// location converts a location input, checking its country.
-func location(ctx context.Context, tx *gorm.DB, field string, in *model.LocationInput) (model.Location, error) {
+// location checks the country of a location input and normalises its code; nil is no
+// location.
+func location(ctx context.Context, tx *gorm.DB, field string, in *model.Location) (model.Location, error) {
 	if in == nil {
 		return model.Location{}, nil
 	}
-	code, err := requireCountry(ctx, tx, field+".countryCode", in.CountryCode)
-	if err != nil {
-		return model.Location{}, err
-	}
-	return model.Location{City: in.City, CountryCode: code, Venue: in.Venue, Latitude: in.Latitude, Longitude: in.Longitude}, nil
+	l := *in
+	var err error
+	l.CountryCode, err = requireCountry(ctx, tx, field+".countryCode", in.CountryCode)
+	return l, err
 }
 
 // replaceLinks replaces the rows of a link table owned by owner with one per target.

@@ -117,15 +117,16 @@ func lastKeySQL(expr string) string {
 
 // CreateSession creates a session with its topics and subject countries.
 func (s *Store) CreateSession(ctx context.Context, in model.SessionInput) (*model.Session, error) {
-	x := &model.Session{Slug: in.Slug, Title: in.Title, Kind: in.Kind, Start: in.Start, End: in.End, Summary: in.Summary}
+	x := &model.Session{Slug: in.Slug, Title: in.Title, Kind: in.Kind, PlatformID: in.PlatformID, ParentID: in.ParentID,
+		Start: in.Start, End: in.End, Summary: in.Summary}
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		if err := optRef(ctx, tx, "platformId", model.TypePlatform, in.PlatformID); err != nil {
+			return err
+		}
+		if err := optRef(ctx, tx, "parentId", model.TypeSession, in.ParentID); err != nil {
+			return err
+		}
 		var err error
-		if x.PlatformID, err = optRef(ctx, tx, "platformId", model.TypePlatform, in.PlatformID); err != nil {
-			return err
-		}
-		if x.ParentID, err = optRef(ctx, tx, "parentId", model.TypeSession, in.ParentID); err != nil {
-			return err
-		}
 		if x.Location, err = location(ctx, tx, "location", in.Location); err != nil {
 			return err
 		}
@@ -135,7 +136,7 @@ func (s *Store) CreateSession(ctx context.Context, in model.SessionInput) (*mode
 		if err := saveSession(ctx, tx, x); err != nil {
 			return err
 		}
-		if err := setSessionLinks(ctx, tx, x.ID, in.SubjectCountryCodes, in.SubjectCountryCodes != nil, in.TopicIds, in.TopicIds != nil); err != nil {
+		if err := setSessionLinks(ctx, tx, x.ID, given(in.SubjectCountryCodes), given(in.TopicIDs)); err != nil {
 			return err
 		}
 		return touchSession(ctx, tx, x.ID)
@@ -144,7 +145,7 @@ func (s *Store) CreateSession(ctx context.Context, in model.SessionInput) (*mode
 }
 
 // UpdateSession changes the fields of the session that the patch sets.
-func (s *Store) UpdateSession(ctx context.Context, id string, patch model.SessionPatch) (*model.Session, error) {
+func (s *Store) UpdateSession(ctx context.Context, id int64, patch model.SessionPatch) (*model.Session, error) {
 	var x *model.Session
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
@@ -164,14 +165,16 @@ func (s *Store) UpdateSession(ctx context.Context, id string, patch model.Sessio
 		setOptional(patch.End, &x.End)
 		setOptional(patch.Summary, &x.Summary)
 		if p := patch.PlatformID; p.Set {
-			if x.PlatformID, err = optRef(ctx, tx, "platformId", model.TypePlatform, p.Value); err != nil {
+			if err := optRef(ctx, tx, "platformId", model.TypePlatform, p.Value); err != nil {
 				return err
 			}
+			x.PlatformID = p.Value
 		}
 		if p := patch.ParentID; p.Set {
-			if x.ParentID, err = optRef(ctx, tx, "parentId", model.TypeSession, p.Value); err != nil {
+			if err := optRef(ctx, tx, "parentId", model.TypeSession, p.Value); err != nil {
 				return err
 			}
+			x.ParentID = p.Value
 			if err := checkNoCycle(ctx, tx, x); err != nil {
 				return err
 			}
@@ -189,8 +192,7 @@ func (s *Store) UpdateSession(ctx context.Context, id string, patch model.Sessio
 		if err := saveSession(ctx, tx, x); err != nil {
 			return err
 		}
-		if err := setSessionLinks(ctx, tx, x.ID, patch.SubjectCountryCodes.Value, patch.SubjectCountryCodes.Set,
-			patch.TopicIds.Value, patch.TopicIds.Set); err != nil {
+		if err := setSessionLinks(ctx, tx, x.ID, patch.SubjectCountryCodes, patch.TopicIDs); err != nil {
 			return err
 		}
 		return touchSession(ctx, tx, x.ID)
@@ -229,9 +231,9 @@ func saveSession(ctx context.Context, tx *gorm.DB, x *model.Session) error {
 }
 
 // setSessionLinks replaces the subject countries and topics of a session where set.
-func setSessionLinks(ctx context.Context, tx *gorm.DB, id int64, codes []string, setCodes bool, topicIDs []string, setTopics bool) error {
-	if setCodes {
-		norm, err := requireCountries(ctx, tx, "subjectCountryCodes", codes)
+func setSessionLinks(ctx context.Context, tx *gorm.DB, id int64, codes model.Patch[[]string], topics model.Patch[[]int64]) error {
+	if codes.Set {
+		norm, err := requireCountries(ctx, tx, "subjectCountryCodes", codes.Value)
 		if err != nil {
 			return err
 		}
@@ -239,8 +241,8 @@ func setSessionLinks(ctx context.Context, tx *gorm.DB, id int64, codes []string,
 			return err
 		}
 	}
-	if setTopics {
-		keys, err := refs(ctx, tx, "topicIds", model.TypeTopic, topicIDs)
+	if topics.Set {
+		keys, err := refs(ctx, tx, "topicIds", model.TypeTopic, topics.Value)
 		if err != nil {
 			return err
 		}
@@ -253,14 +255,10 @@ func setSessionLinks(ctx context.Context, tx *gorm.DB, id int64, codes []string,
 
 // DeleteSession deletes a session with its participants, links and citations; its
 // statements and side sessions stay, detached.
-func (s *Store) DeleteSession(ctx context.Context, id string) error {
+func (s *Store) DeleteSession(ctx context.Context, id int64) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
-		n, err := model.DecodeIntID("id", model.TypeSession, id)
-		if err != nil {
-			return err
-		}
 		// Its statements stay, detached: their entries lose the session's platform.
-		affected, err := statementsOf(ctx, tx, "session_id", n)
+		affected, err := statementsOf(ctx, tx, "session_id", id)
 		if err != nil {
 			return err
 		}
@@ -292,17 +290,17 @@ func statementsOf(ctx context.Context, tx *gorm.DB, column string, id int64) ([]
 }
 
 // AddParticipant adds an official to a session, or updates their role and country.
-func (s *Store) AddParticipant(ctx context.Context, sessionID, officialID string, role, countryCode *string) (*model.Session, error) {
+func (s *Store) AddParticipant(ctx context.Context, sessionID, officialID int64, role, countryCode *string) (*model.Session, error) {
 	var x *model.Session
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
 		if x, err = load[model.Session](ctx, tx, "sessionId", model.TypeSession, sessionID); err != nil {
 			return err
 		}
-		p := &model.Participant{SessionID: x.ID, Role: role}
-		if p.OfficialID, err = ref(ctx, tx, "officialId", model.TypeOfficial, officialID); err != nil {
+		if err := ref(ctx, tx, "officialId", model.TypeOfficial, officialID); err != nil {
 			return err
 		}
+		p := &model.Participant{SessionID: x.ID, OfficialID: officialID, Role: role}
 		if p.CountryCode, err = requireCountry(ctx, tx, "countryCode", countryCode); err != nil {
 			return err
 		}
@@ -341,18 +339,14 @@ func addParticipant(ctx context.Context, tx *gorm.DB, p *model.Participant) erro
 }
 
 // RemoveParticipant removes an official from a session.
-func (s *Store) RemoveParticipant(ctx context.Context, sessionID, officialID string) (*model.Session, error) {
+func (s *Store) RemoveParticipant(ctx context.Context, sessionID, officialID int64) (*model.Session, error) {
 	var x *model.Session
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
 		if x, err = load[model.Session](ctx, tx, "sessionId", model.TypeSession, sessionID); err != nil {
 			return err
 		}
-		oid, err := model.DecodeIntID("officialId", model.TypeOfficial, officialID)
-		if err != nil {
-			return err
-		}
-		res := tx.WithContext(ctx).Where("session_id = ? AND official_id = ?", x.ID, oid).Delete(&model.Participant{})
+		res := tx.WithContext(ctx).Where("session_id = ? AND official_id = ?", x.ID, officialID).Delete(&model.Participant{})
 		if res.Error != nil {
 			return fmt.Errorf("remove participant: %w", res.Error)
 		}

@@ -57,7 +57,7 @@ func (s *Store) CreateSource(ctx context.Context, in model.SourceInput) (*model.
 }
 
 // UpdateSource changes the fields of the source that the patch sets.
-func (s *Store) UpdateSource(ctx context.Context, id string, patch model.SourcePatch) (*model.Source, error) {
+func (s *Store) UpdateSource(ctx context.Context, id int64, patch model.SourcePatch) (*model.Source, error) {
 	var x *model.Source
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
@@ -91,12 +91,11 @@ func saveSource(ctx context.Context, tx *gorm.DB, x *model.Source) error {
 }
 
 // DeleteSource deletes a source and every citation of it.
-func (s *Store) DeleteSource(ctx context.Context, id string) error {
+func (s *Store) DeleteSource(ctx context.Context, id int64) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
 		if err := remove(ctx, tx, model.TypeSource, id); err != nil {
 			return err
 		}
-		n, _ := model.DecodeIntID("id", model.TypeSource, id)
-		return touch(ctx, tx, subject{model.TypeSource, n})
+		return touch(ctx, tx, subject{model.TypeSource, id})
 	})
 }

@@ -55,13 +55,12 @@ func (s *Store) Statements(ctx context.Context, f *model.StatementFilter, order 
 
 // CreateStatement creates a statement.
 func (s *Store) CreateStatement(ctx context.Context, in model.StatementInput) (*model.Statement, error) {
-	x := &model.Statement{Date: in.Date, Text: in.Text}
+	x := &model.Statement{OfficialID: in.OfficialID, SessionID: in.SessionID, Date: in.Date, Text: in.Text}
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		var err error
-		if x.OfficialID, err = ref(ctx, tx, "officialId", model.TypeOfficial, in.OfficialID); err != nil {
+		if err := ref(ctx, tx, "officialId", model.TypeOfficial, in.OfficialID); err != nil {
 			return err
 		}
-		if x.SessionID, err = optRef(ctx, tx, "sessionId", model.TypeSession, in.SessionID); err != nil {
+		if err := optRef(ctx, tx, "sessionId", model.TypeSession, in.SessionID); err != nil {
 			return err
 		}
 		if err := saveStatement(ctx, tx, x); err != nil {
@@ -73,7 +72,7 @@ func (s *Store) CreateStatement(ctx context.Context, in model.StatementInput) (*
 }
 
 // UpdateStatement changes the fields of the statement that the patch sets.
-func (s *Store) UpdateStatement(ctx context.Context, id string, patch model.StatementPatch) (*model.Statement, error) {
+func (s *Store) UpdateStatement(ctx context.Context, id int64, patch model.StatementPatch) (*model.Statement, error) {
 	var x *model.Statement
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
@@ -90,14 +89,16 @@ func (s *Store) UpdateStatement(ctx context.Context, id string, patch model.Stat
 			if p.Value == nil {
 				return model.FieldErrorf("officialId", "cannot be null")
 			}
-			if x.OfficialID, err = ref(ctx, tx, "officialId", model.TypeOfficial, *p.Value); err != nil {
+			if err := ref(ctx, tx, "officialId", model.TypeOfficial, *p.Value); err != nil {
 				return err
 			}
+			x.OfficialID = *p.Value
 		}
 		if p := patch.SessionID; p.Set {
-			if x.SessionID, err = optRef(ctx, tx, "sessionId", model.TypeSession, p.Value); err != nil {
+			if err := optRef(ctx, tx, "sessionId", model.TypeSession, p.Value); err != nil {
 				return err
 			}
+			x.SessionID = p.Value
 		}
 		if err := saveStatement(ctx, tx, x); err != nil {
 			return err
@@ -118,6 +119,6 @@ func saveStatement(ctx context.Context, tx *gorm.DB, x *model.Statement) error {
 }
 
 // DeleteStatement deletes a statement with its citations.
-func (s *Store) DeleteStatement(ctx context.Context, id string) error {
+func (s *Store) DeleteStatement(ctx context.Context, id int64) error {
 	return s.write(ctx, func(tx *gorm.DB) error { return deleteCiting(ctx, tx, model.TypeStatement, id) })
 }

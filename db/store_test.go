@@ -57,7 +57,7 @@ func TestRestartIsIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DeleteSession(ctx, meeting.NodeID()); err != nil {
+	if err := s.DeleteSession(ctx, meeting.ID); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {

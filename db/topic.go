@@ -51,7 +51,7 @@ func (s *Store) CreateTopic(ctx context.Context, in model.TopicInput) (*model.To
 }
 
 // UpdateTopic changes the fields of the topic that the patch sets.
-func (s *Store) UpdateTopic(ctx context.Context, id string, patch model.TopicPatch) (*model.Topic, error) {
+func (s *Store) UpdateTopic(ctx context.Context, id int64, patch model.TopicPatch) (*model.Topic, error) {
 	var x *model.Topic
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
@@ -84,6 +84,6 @@ func saveTopic(ctx context.Context, tx *gorm.DB, x *model.Topic) error {
 }
 
 // DeleteTopic deletes a topic and untags everything tagged with it.
-func (s *Store) DeleteTopic(ctx context.Context, id string) error {
+func (s *Store) DeleteTopic(ctx context.Context, id int64) error {
 	return s.write(ctx, func(tx *gorm.DB) error { return remove(ctx, tx, model.TypeTopic, id) })
 }

@@ -34,51 +34,54 @@ func TestPageCostIsIndependentOfSize(t *testing.T) {
 		t.Fatal(err)
 	}
 	countries := []string{"KZ", "KG", "TJ", "TM", "UZ", "US"}
-	var platforms []string
+	var platforms []int64
 	for i := range 4 {
 		p, err := s.Store.CreatePlatform(ctx, model.PlatformInput{Slug: fmt.Sprintf("p%d", i), Name: fmt.Sprintf("P%d", i), Kind: model.PlatformKindForum})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, c := range countries[:3] {
-			if _, err := s.Store.AddPlatformMember(ctx, p.NodeID(), c, nil, nil, nil); err != nil {
+			if _, err := s.Store.AddPlatformMember(ctx, p.ID, c, nil, nil, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
-		platforms = append(platforms, p.NodeID())
+		platforms = append(platforms, p.ID)
 	}
-	var officials []string
+	var officials []int64
 	for i := range 10 {
 		o, err := s.Store.CreateOfficial(ctx, model.OfficialInput{Slug: fmt.Sprintf("o%d", i), Name: fmt.Sprintf("O%d", i), CountryCode: &countries[i%6]})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Store.AddPosition(ctx, o.NodeID(), "Minister", nil, &countries[i%6], nil, nil); err != nil {
+		if _, err := s.Store.AddPosition(ctx, o.ID, "Minister", nil, &countries[i%6], nil, nil); err != nil {
 			t.Fatal(err)
 		}
-		officials = append(officials, o.NodeID())
+		officials = append(officials, o.ID)
 	}
 	for i := range 110 {
 		day := model.MustParseDate(fmt.Sprintf("2020-01-%02d", i%28+1))
 		x, err := s.Store.CreateSession(ctx, model.SessionInput{
 			Slug: fmt.Sprintf("s%d", i), Title: fmt.Sprintf("S%d", i), Kind: model.SessionKindSummit, Start: day,
 			PlatformID: &platforms[i%4], HostCountryCode: &countries[i%6], SubjectCountryCodes: []string{"AF"},
-			Location: &model.LocationInput{City: str("Astana"), CountryCode: &countries[(i+1)%6]}, TopicIds: []string{topic.NodeID()},
+			Location: &model.Location{City: str("Astana"), CountryCode: &countries[(i+1)%6]}, TopicIDs: []int64{topic.ID},
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for j := range 3 {
-			if _, err := s.Store.AddParticipant(ctx, x.NodeID(), officials[(i+j)%10], str("delegate"), &countries[j]); err != nil {
+			if _, err := s.Store.AddParticipant(ctx, x.ID, officials[(i+j)%10], str("delegate"), &countries[j]); err != nil {
 				t.Fatal(err)
 			}
 		}
-		st, err := s.Store.CreateStatement(ctx, model.StatementInput{OfficialID: officials[i%10], SessionID: str(x.NodeID()), Date: day, Text: "x"})
+		st, err := s.Store.CreateStatement(ctx, model.StatementInput{OfficialID: officials[i%10], SessionID: &x.ID, Date: day, Text: "x"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, subject := range []string{x.NodeID(), st.NodeID()} {
-			if _, err := s.Store.CiteSource(ctx, subject, src.NodeID(), str("excerpt")); err != nil {
+		for _, subject := range []struct {
+			typ string
+			id  int64
+		}{{model.TypeSession, x.ID}, {model.TypeStatement, st.ID}} {
+			if _, err := s.Store.CiteSource(ctx, subject.typ, subject.id, src.ID, str("excerpt")); err != nil {
 				t.Fatal(err)
 			}
 		}

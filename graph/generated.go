@@ -122,12 +122,12 @@ type ComplexityRoot struct {
 		AddPlatformMember    func(childComplexity int, platformID string, countryCode string, role *model.MembershipRole, since *model.Date, until *model.Date) int
 		AddPosition          func(childComplexity int, officialID string, title string, organization *string, countryCode *string, start *model.Date, end *model.Date) int
 		CiteSource           func(childComplexity int, subjectID string, sourceID string, excerpt *string) int
-		CreateInitiative     func(childComplexity int, input model.InitiativeInput) int
+		CreateInitiative     func(childComplexity int, input InitiativeInput) int
 		CreateOfficial       func(childComplexity int, input model.OfficialInput) int
 		CreatePlatform       func(childComplexity int, input model.PlatformInput) int
-		CreateSession        func(childComplexity int, input model.SessionInput) int
+		CreateSession        func(childComplexity int, input SessionInput) int
 		CreateSource         func(childComplexity int, input model.SourceInput) int
-		CreateStatement      func(childComplexity int, input model.StatementInput) int
+		CreateStatement      func(childComplexity int, input StatementInput) int
 		CreateTopic          func(childComplexity int, input model.TopicInput) int
 		DeleteInitiative     func(childComplexity int, id string) int
 		DeleteOfficial       func(childComplexity int, id string) int
@@ -431,7 +431,7 @@ type LocationResolver interface {
 }
 type MutationResolver interface {
 	CiteSource(ctx context.Context, subjectID string, sourceID string, excerpt *string) (*model.Source, error)
-	CreateInitiative(ctx context.Context, input model.InitiativeInput) (*model.Initiative, error)
+	CreateInitiative(ctx context.Context, input InitiativeInput) (*model.Initiative, error)
 	UpdateInitiative(ctx context.Context, id string, input InitiativePatch) (*model.Initiative, error)
 	DeleteInitiative(ctx context.Context, id string) (string, error)
 	SetInitiativeStatus(ctx context.Context, initiativeID string, status model.InitiativeStatus, on model.Date, note *string) (*model.Initiative, error)
@@ -444,7 +444,7 @@ type MutationResolver interface {
 	DeletePlatform(ctx context.Context, id string) (string, error)
 	AddPlatformMember(ctx context.Context, platformID string, countryCode string, role *model.MembershipRole, since *model.Date, until *model.Date) (*model.Platform, error)
 	RemovePlatformMember(ctx context.Context, platformID string, countryCode string) (*model.Platform, error)
-	CreateSession(ctx context.Context, input model.SessionInput) (*model.Session, error)
+	CreateSession(ctx context.Context, input SessionInput) (*model.Session, error)
 	UpdateSession(ctx context.Context, id string, input SessionPatch) (*model.Session, error)
 	DeleteSession(ctx context.Context, id string) (string, error)
 	AddParticipant(ctx context.Context, sessionID string, officialID string, role *string, countryCode *string) (*model.Session, error)
@@ -452,7 +452,7 @@ type MutationResolver interface {
 	CreateSource(ctx context.Context, input model.SourceInput) (*model.Source, error)
 	UpdateSource(ctx context.Context, id string, input SourcePatch) (*model.Source, error)
 	DeleteSource(ctx context.Context, id string) (string, error)
-	CreateStatement(ctx context.Context, input model.StatementInput) (*model.Statement, error)
+	CreateStatement(ctx context.Context, input StatementInput) (*model.Statement, error)
 	UpdateStatement(ctx context.Context, id string, input StatementPatch) (*model.Statement, error)
 	DeleteStatement(ctx context.Context, id string) (string, error)
 	CreateTopic(ctx context.Context, input model.TopicInput) (*model.Topic, error)
@@ -867,7 +867,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateInitiative(childComplexity, args["input"].(model.InitiativeInput)), true
+		return e.ComplexityRoot.Mutation.CreateInitiative(childComplexity, args["input"].(InitiativeInput)), true
 	case "Mutation.createOfficial":
 		if e.ComplexityRoot.Mutation.CreateOfficial == nil {
 			break
@@ -900,7 +900,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateSession(childComplexity, args["input"].(model.SessionInput)), true
+		return e.ComplexityRoot.Mutation.CreateSession(childComplexity, args["input"].(SessionInput)), true
 	case "Mutation.createSource":
 		if e.ComplexityRoot.Mutation.CreateSource == nil {
 			break
@@ -922,7 +922,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateStatement(childComplexity, args["input"].(model.StatementInput)), true
+		return e.ComplexityRoot.Mutation.CreateStatement(childComplexity, args["input"].(StatementInput)), true
 	case "Mutation.createTopic":
 		if e.ComplexityRoot.Mutation.CreateTopic == nil {
 			break
@@ -3319,8 +3319,8 @@ func (ec *executionContext) field_Mutation_createInitiative_args(ctx context.Con
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.InitiativeInput, error) {
-			return ec.unmarshalNInitiativeInput2diplomacyᚑtimelineᚋmodelᚐInitiativeInput(ctx, v)
+		func(ctx context.Context, v any) (InitiativeInput, error) {
+			return ec.unmarshalNInitiativeInput2diplomacyᚑtimelineᚋgraphᚐInitiativeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3361,8 +3361,8 @@ func (ec *executionContext) field_Mutation_createSession_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.SessionInput, error) {
-			return ec.unmarshalNSessionInput2diplomacyᚑtimelineᚋmodelᚐSessionInput(ctx, v)
+		func(ctx context.Context, v any) (SessionInput, error) {
+			return ec.unmarshalNSessionInput2diplomacyᚑtimelineᚋgraphᚐSessionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3389,8 +3389,8 @@ func (ec *executionContext) field_Mutation_createStatement_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.StatementInput, error) {
-			return ec.unmarshalNStatementInput2diplomacyᚑtimelineᚋmodelᚐStatementInput(ctx, v)
+		func(ctx context.Context, v any) (StatementInput, error) {
+			return ec.unmarshalNStatementInput2diplomacyᚑtimelineᚋgraphᚐStatementInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5834,7 +5834,7 @@ func (ec *executionContext) _Mutation_createInitiative(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateInitiative(ctx, fc.Args["input"].(model.InitiativeInput))
+			return ec.Resolvers.Mutation().CreateInitiative(ctx, fc.Args["input"].(InitiativeInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Initiative) graphql.Marshaler {
@@ -6406,7 +6406,7 @@ func (ec *executionContext) _Mutation_createSession(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateSession(ctx, fc.Args["input"].(model.SessionInput))
+			return ec.Resolvers.Mutation().CreateSession(ctx, fc.Args["input"].(SessionInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Session) graphql.Marshaler {
@@ -6758,7 +6758,7 @@ func (ec *executionContext) _Mutation_createStatement(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateStatement(ctx, fc.Args["input"].(model.StatementInput))
+			return ec.Resolvers.Mutation().CreateStatement(ctx, fc.Args["input"].(StatementInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Statement) graphql.Marshaler {
@@ -13229,8 +13229,8 @@ func UnmarshalInitiativeFilter(ctx context.Context, raw any) (model.InitiativeFi
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputInitiativeInput(ctx context.Context, obj any) (model.InitiativeInput, error) {
-	var it model.InitiativeInput
+func (ec *executionContext) unmarshalInputInitiativeInput(ctx context.Context, obj any) (InitiativeInput, error) {
+	var it InitiativeInput
 	if obj == nil {
 		return it, nil
 	}
@@ -13298,7 +13298,7 @@ func (ec *executionContext) unmarshalInputInitiativeInput(ctx context.Context, o
 			it.CountryCode = data
 		case "location":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
-			data, err := ec.unmarshalOLocationInput2ᚖdiplomacyᚑtimelineᚋmodelᚐLocationInput(ctx, v)
+			data, err := ec.unmarshalOLocationInput2ᚖdiplomacyᚑtimelineᚋmodelᚐLocation(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13335,8 +13335,8 @@ func (ec *executionContext) unmarshalInputInitiativeInput(ctx context.Context, o
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalInitiativeInput(ctx context.Context, raw any) (model.InitiativeInput, error) {
-	var out model.InitiativeInput
+func UnmarshalInitiativeInput(ctx context.Context, raw any) (InitiativeInput, error) {
+	var out InitiativeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "InitiativeInput", raw, &out)
 	return out, err
 }
@@ -13456,7 +13456,7 @@ func (ec *executionContext) unmarshalInputInitiativePatch(ctx context.Context, o
 			it.CountryCode = graphql.OmittableOf(data)
 		case "location":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
-			data, err := ec.unmarshalOLocationInput2ᚖdiplomacyᚑtimelineᚋmodelᚐLocationInput(ctx, v)
+			data, err := ec.unmarshalOLocationInput2ᚖdiplomacyᚑtimelineᚋmodelᚐLocation(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13499,8 +13499,8 @@ func UnmarshalInitiativePatch(ctx context.Context, raw any) (InitiativePatch, er
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputLocationInput(ctx context.Context, obj any) (model.LocationInput, error) {
-	var it model.LocationInput
+func (ec *executionContext) unmarshalInputLocationInput(ctx context.Context, obj any) (model.Location, error) {
+	var it model.Location
 	if obj == nil {
 		return it, nil
 	}
@@ -13563,8 +13563,8 @@ func (ec *executionContext) unmarshalInputLocationInput(ctx context.Context, obj
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalLocationInput(ctx context.Context, raw any) (model.LocationInput, error) {
-	var out model.LocationInput
+func UnmarshalLocationInput(ctx context.Context, raw any) (model.Location, error) {
+	var out model.Location
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LocationInput", raw, &out)
 	return out, err
 }
@@ -14172,8 +14172,8 @@ func UnmarshalSessionFilter(ctx context.Context, raw any) (model.SessionFilter, 
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputSessionInput(ctx context.Context, obj any) (model.SessionInput, error) {
-	var it model.SessionInput
+func (ec *executionContext) unmarshalInputSessionInput(ctx context.Context, obj any) (SessionInput, error) {
+	var it SessionInput
 	if obj == nil {
 		return it, nil
 	}
@@ -14241,7 +14241,7 @@ func (ec *executionContext) unmarshalInputSessionInput(ctx context.Context, obj 
 			it.End = data
 		case "location":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
-			data, err := ec.unmarshalOLocationInput2ᚖdiplomacyᚑtimelineᚋmodelᚐLocationInput(ctx, v)
+			data, err := ec.unmarshalOLocationInput2ᚖdiplomacyᚑtimelineᚋmodelᚐLocation(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14285,8 +14285,8 @@ func (ec *executionContext) unmarshalInputSessionInput(ctx context.Context, obj 
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalSessionInput(ctx context.Context, raw any) (model.SessionInput, error) {
-	var out model.SessionInput
+func UnmarshalSessionInput(ctx context.Context, raw any) (SessionInput, error) {
+	var out SessionInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SessionInput", raw, &out)
 	return out, err
 }
@@ -14413,7 +14413,7 @@ func (ec *executionContext) unmarshalInputSessionPatch(ctx context.Context, obj 
 			it.End = graphql.OmittableOf(data)
 		case "location":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
-			data, err := ec.unmarshalOLocationInput2ᚖdiplomacyᚑtimelineᚋmodelᚐLocationInput(ctx, v)
+			data, err := ec.unmarshalOLocationInput2ᚖdiplomacyᚑtimelineᚋmodelᚐLocation(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14796,8 +14796,8 @@ func UnmarshalStatementFilter(ctx context.Context, raw any) (model.StatementFilt
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputStatementInput(ctx context.Context, obj any) (model.StatementInput, error) {
-	var it model.StatementInput
+func (ec *executionContext) unmarshalInputStatementInput(ctx context.Context, obj any) (StatementInput, error) {
+	var it StatementInput
 	if obj == nil {
 		return it, nil
 	}
@@ -14853,8 +14853,8 @@ func (ec *executionContext) unmarshalInputStatementInput(ctx context.Context, ob
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalStatementInput(ctx context.Context, raw any) (model.StatementInput, error) {
-	var out model.StatementInput
+func UnmarshalStatementInput(ctx context.Context, raw any) (StatementInput, error) {
+	var out StatementInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "StatementInput", raw, &out)
 	return out, err
 }
@@ -18533,7 +18533,7 @@ func (ec *executionContext) marshalNInitiativeEdge2ᚖdiplomacyᚑtimelineᚋgra
 	return ec._InitiativeEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNInitiativeInput2diplomacyᚑtimelineᚋmodelᚐInitiativeInput(ctx context.Context, v any) (model.InitiativeInput, error) {
+func (ec *executionContext) unmarshalNInitiativeInput2diplomacyᚑtimelineᚋgraphᚐInitiativeInput(ctx context.Context, v any) (InitiativeInput, error) {
 	res, err := ec.unmarshalInputInitiativeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -18999,7 +18999,7 @@ func (ec *executionContext) marshalNSessionEdge2ᚖdiplomacyᚑtimelineᚋgraph�
 	return ec._SessionEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNSessionInput2diplomacyᚑtimelineᚋmodelᚐSessionInput(ctx context.Context, v any) (model.SessionInput, error) {
+func (ec *executionContext) unmarshalNSessionInput2diplomacyᚑtimelineᚋgraphᚐSessionInput(ctx context.Context, v any) (SessionInput, error) {
 	res, err := ec.unmarshalInputSessionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19187,7 +19187,7 @@ func (ec *executionContext) marshalNStatementEdge2ᚖdiplomacyᚑtimelineᚋgrap
 	return ec._StatementEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNStatementInput2diplomacyᚑtimelineᚋmodelᚐStatementInput(ctx context.Context, v any) (model.StatementInput, error) {
+func (ec *executionContext) unmarshalNStatementInput2diplomacyᚑtimelineᚋgraphᚐStatementInput(ctx context.Context, v any) (StatementInput, error) {
 	res, err := ec.unmarshalInputStatementInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19845,7 +19845,7 @@ func (ec *executionContext) marshalOLocation2ᚖdiplomacyᚑtimelineᚋmodelᚐL
 	return ec._Location(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOLocationInput2ᚖdiplomacyᚑtimelineᚋmodelᚐLocationInput(ctx context.Context, v any) (*model.LocationInput, error) {
+func (ec *executionContext) unmarshalOLocationInput2ᚖdiplomacyᚑtimelineᚋmodelᚐLocation(ctx context.Context, v any) (*model.Location, error) {
 	if v == nil {
 		return nil, nil
 	}

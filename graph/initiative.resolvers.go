@@ -56,23 +56,43 @@ func (r *initiativeResolver) Citations(ctx context.Context, obj *model.Initiativ
 }
 
 // CreateInitiative is the resolver for the createInitiative field.
-func (r *mutationResolver) CreateInitiative(ctx context.Context, input model.InitiativeInput) (*model.Initiative, error) {
-	return r.Store.CreateInitiative(ctx, input)
+func (r *mutationResolver) CreateInitiative(ctx context.Context, input InitiativeInput) (*model.Initiative, error) {
+	in, err := initiativeInput(input)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.CreateInitiative(ctx, in)
 }
 
 // UpdateInitiative is the resolver for the updateInitiative field.
 func (r *mutationResolver) UpdateInitiative(ctx context.Context, id string, input InitiativePatch) (*model.Initiative, error) {
-	return r.Store.UpdateInitiative(ctx, id, initiativePatch(input))
+	n, err := model.DecodeIntID("id", model.TypeInitiative, id)
+	if err != nil {
+		return nil, err
+	}
+	p, err := initiativePatch(input)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.UpdateInitiative(ctx, n, p)
 }
 
 // DeleteInitiative is the resolver for the deleteInitiative field.
 func (r *mutationResolver) DeleteInitiative(ctx context.Context, id string) (string, error) {
-	return id, r.Store.DeleteInitiative(ctx, id)
+	n, err := model.DecodeIntID("id", model.TypeInitiative, id)
+	if err != nil {
+		return "", err
+	}
+	return id, r.Store.DeleteInitiative(ctx, n)
 }
 
 // SetInitiativeStatus is the resolver for the setInitiativeStatus field.
 func (r *mutationResolver) SetInitiativeStatus(ctx context.Context, initiativeID string, status model.InitiativeStatus, on model.Date, note *string) (*model.Initiative, error) {
-	return r.Store.SetInitiativeStatus(ctx, initiativeID, status, on, note)
+	n, err := model.DecodeIntID("initiativeId", model.TypeInitiative, initiativeID)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.SetInitiativeStatus(ctx, n, status, on, note)
 }
 
 // Initiative is the resolver for the initiative field.

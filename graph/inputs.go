@@ -7,7 +7,40 @@ import (
 )
 
 // The GraphQL inputs that the store cannot take as they are, turned into the store's:
-// one function per input type. An omitted patch field becomes an unset model.Patch.
+// one function per input type. IDs are decoded here, each named in its error as the
+// client wrote it (the store checks that the records exist), and an omitted patch field
+// becomes an unset model.Patch.
+
+// decodeOptID is model.DecodeIntID for an optional ID.
+func decodeOptID(field, typ string, id *string) (*int64, error) {
+	if id == nil {
+		return nil, nil
+	}
+	n, err := model.DecodeIntID(field, typ, *id)
+	return &n, err
+}
+
+// maxIDs bounds a list of IDs in an input; the limit is checked before any ID is decoded.
+const maxIDs = 100
+
+// decodeIDs decodes a list of IDs; nil stays nil (not given).
+func decodeIDs(field, typ string, ids []string) ([]int64, error) {
+	if ids == nil {
+		return nil, nil
+	}
+	if len(ids) > maxIDs {
+		return nil, model.FieldErrorf(field, "at most %d IDs", maxIDs)
+	}
+	out := make([]int64, len(ids))
+	for i, id := range ids {
+		n, err := model.DecodeIntID(field, typ, id)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, nil
+}
 
 // patch turns an omittable input field into a patch field: omitted is unset, an explicit
 // null is set to nil.
@@ -16,17 +49,78 @@ func patch[T any](o graphql.Omittable[T]) model.Patch[T] {
 	return model.Patch[T]{Set: ok, Value: v}
 }
 
+// patchID is patch for an omittable ID.
+func patchID(field, typ string, o graphql.Omittable[*string]) (model.Patch[*int64], error) {
+	v, ok := o.ValueOK()
+	n, err := decodeOptID(field, typ, v)
+	return model.Patch[*int64]{Set: ok, Value: n}, err
+}
+
+// patchIDs is patch for an omittable list of IDs.
+func patchIDs(field, typ string, o graphql.Omittable[[]string]) (model.Patch[[]int64], error) {
+	v, ok := o.ValueOK()
+	n, err := decodeIDs(field, typ, v)
+	return model.Patch[[]int64]{Set: ok, Value: n}, err
+}
+
+func sessionInput(in SessionInput) (out model.SessionInput, err error) {
+	out = model.SessionInput{Slug: in.Slug, Title: in.Title, Kind: in.Kind, Start: in.Start, End: in.End,
+		Location: in.Location, HostCountryCode: in.HostCountryCode, SubjectCountryCodes: in.SubjectCountryCodes,
+		Summary: in.Summary}
+	if out.PlatformID, err = decodeOptID("platformId", model.TypePlatform, in.PlatformID); err != nil {
+		return out, err
+	}
+	if out.ParentID, err = decodeOptID("parentId", model.TypeSession, in.ParentID); err != nil {
+		return out, err
+	}
+	out.TopicIDs, err = decodeIDs("topicIds", model.TypeTopic, in.TopicIds)
+	return out, err
+}
+
+func initiativeInput(in InitiativeInput) (out model.InitiativeInput, err error) {
+	out = model.InitiativeInput{Slug: in.Slug, Title: in.Title, Description: in.Description, Status: in.Status,
+		ProposedOn: in.ProposedOn, CountryCode: in.CountryCode, Location: in.Location}
+	if out.ProposedByID, err = decodeOptID("proposedById", model.TypeOfficial, in.ProposedByID); err != nil {
+		return out, err
+	}
+	if out.PlatformID, err = decodeOptID("platformId", model.TypePlatform, in.PlatformID); err != nil {
+		return out, err
+	}
+	if out.SessionIDs, err = decodeIDs("sessionIds", model.TypeSession, in.SessionIds); err != nil {
+		return out, err
+	}
+	out.TopicIDs, err = decodeIDs("topicIds", model.TypeTopic, in.TopicIds)
+	return out, err
+}
+
+func statementInput(in StatementInput) (out model.StatementInput, err error) {
+	out = model.StatementInput{Date: in.Date, Text: in.Text}
+	if out.OfficialID, err = model.DecodeIntID("officialId", model.TypeOfficial, in.OfficialID); err != nil {
+		return out, err
+	}
+	out.SessionID, err = decodeOptID("sessionId", model.TypeSession, in.SessionID)
+	return out, err
+}
+
 func platformPatch(in PlatformPatch) model.PlatformPatch {
 	return model.PlatformPatch{Slug: patch(in.Slug), Name: patch(in.Name), FullName: patch(in.FullName),
 		Description: patch(in.Description), Kind: patch(in.Kind), Founded: patch(in.Founded),
 		Dissolved: patch(in.Dissolved), Website: patch(in.Website)}
 }
 
-func sessionPatch(in SessionPatch) model.SessionPatch {
-	return model.SessionPatch{Slug: patch(in.Slug), Title: patch(in.Title), Kind: patch(in.Kind),
-		PlatformID: patch(in.PlatformID), ParentID: patch(in.ParentID), Start: patch(in.Start), End: patch(in.End),
-		Location: patch(in.Location), HostCountryCode: patch(in.HostCountryCode),
-		SubjectCountryCodes: patch(in.SubjectCountryCodes), TopicIds: patch(in.TopicIds), Summary: patch(in.Summary)}
+func sessionPatch(in SessionPatch) (out model.SessionPatch, err error) {
+	out = model.SessionPatch{Slug: patch(in.Slug), Title: patch(in.Title), Kind: patch(in.Kind),
+		Start: patch(in.Start), End: patch(in.End), Location: patch(in.Location),
+		HostCountryCode: patch(in.HostCountryCode), SubjectCountryCodes: patch(in.SubjectCountryCodes),
+		Summary: patch(in.Summary)}
+	if out.PlatformID, err = patchID("platformId", model.TypePlatform, in.PlatformID); err != nil {
+		return out, err
+	}
+	if out.ParentID, err = patchID("parentId", model.TypeSession, in.ParentID); err != nil {
+		return out, err
+	}
+	out.TopicIDs, err = patchIDs("topicIds", model.TypeTopic, in.TopicIds)
+	return out, err
 }
 
 func officialPatch(in OfficialPatch) model.OfficialPatch {
@@ -34,16 +128,29 @@ func officialPatch(in OfficialPatch) model.OfficialPatch {
 		CountryCode: patch(in.CountryCode)}
 }
 
-func initiativePatch(in InitiativePatch) model.InitiativePatch {
-	return model.InitiativePatch{Slug: patch(in.Slug), Title: patch(in.Title), Description: patch(in.Description),
-		ProposedOn: patch(in.ProposedOn), ProposedByID: patch(in.ProposedByID), CountryCode: patch(in.CountryCode),
-		Location: patch(in.Location), PlatformID: patch(in.PlatformID), SessionIds: patch(in.SessionIds),
-		TopicIds: patch(in.TopicIds)}
+func initiativePatch(in InitiativePatch) (out model.InitiativePatch, err error) {
+	out = model.InitiativePatch{Slug: patch(in.Slug), Title: patch(in.Title), Description: patch(in.Description),
+		ProposedOn: patch(in.ProposedOn), CountryCode: patch(in.CountryCode), Location: patch(in.Location)}
+	if out.ProposedByID, err = patchID("proposedById", model.TypeOfficial, in.ProposedByID); err != nil {
+		return out, err
+	}
+	if out.PlatformID, err = patchID("platformId", model.TypePlatform, in.PlatformID); err != nil {
+		return out, err
+	}
+	if out.SessionIDs, err = patchIDs("sessionIds", model.TypeSession, in.SessionIds); err != nil {
+		return out, err
+	}
+	out.TopicIDs, err = patchIDs("topicIds", model.TypeTopic, in.TopicIds)
+	return out, err
 }
 
-func statementPatch(in StatementPatch) model.StatementPatch {
-	return model.StatementPatch{OfficialID: patch(in.OfficialID), SessionID: patch(in.SessionID),
-		Date: patch(in.Date), Text: patch(in.Text)}
+func statementPatch(in StatementPatch) (out model.StatementPatch, err error) {
+	out = model.StatementPatch{Date: patch(in.Date), Text: patch(in.Text)}
+	if out.OfficialID, err = patchID("officialId", model.TypeOfficial, in.OfficialID); err != nil {
+		return out, err
+	}
+	out.SessionID, err = patchID("sessionId", model.TypeSession, in.SessionID)
+	return out, err
 }
 
 func topicPatch(in TopicPatch) model.TopicPatch {

@@ -47,18 +47,33 @@ type InitiativeEdge struct {
 	Node   *model.Initiative `json:"node"`
 }
 
+type InitiativeInput struct {
+	Slug        string  `json:"slug"`
+	Title       string  `json:"title"`
+	Description *string `json:"description,omitempty"`
+	// Initial status, PROPOSED when omitted; recorded in the history on `proposedOn` when that is given.
+	Status       *model.InitiativeStatus `json:"status,omitempty"`
+	ProposedOn   *model.Date             `json:"proposedOn,omitempty"`
+	ProposedByID *string                 `json:"proposedById,omitempty"`
+	CountryCode  *string                 `json:"countryCode,omitempty"`
+	Location     *model.Location         `json:"location,omitempty"`
+	PlatformID   *string                 `json:"platformId,omitempty"`
+	SessionIds   []string                `json:"sessionIds,omitempty"`
+	TopicIds     []string                `json:"topicIds,omitempty"`
+}
+
 // Fields to change; an omitted field is left as it is, an explicit null clears it. Lists replace the old list. Use setInitiativeStatus to change the status.
 type InitiativePatch struct {
-	Slug         graphql.Omittable[*string]              `json:"slug,omitempty"`
-	Title        graphql.Omittable[*string]              `json:"title,omitempty"`
-	Description  graphql.Omittable[*string]              `json:"description,omitempty"`
-	ProposedOn   graphql.Omittable[*model.Date]          `json:"proposedOn,omitempty"`
-	ProposedByID graphql.Omittable[*string]              `json:"proposedById,omitempty"`
-	CountryCode  graphql.Omittable[*string]              `json:"countryCode,omitempty"`
-	Location     graphql.Omittable[*model.LocationInput] `json:"location,omitempty"`
-	PlatformID   graphql.Omittable[*string]              `json:"platformId,omitempty"`
-	SessionIds   graphql.Omittable[[]string]             `json:"sessionIds,omitempty"`
-	TopicIds     graphql.Omittable[[]string]             `json:"topicIds,omitempty"`
+	Slug         graphql.Omittable[*string]         `json:"slug,omitempty"`
+	Title        graphql.Omittable[*string]         `json:"title,omitempty"`
+	Description  graphql.Omittable[*string]         `json:"description,omitempty"`
+	ProposedOn   graphql.Omittable[*model.Date]     `json:"proposedOn,omitempty"`
+	ProposedByID graphql.Omittable[*string]         `json:"proposedById,omitempty"`
+	CountryCode  graphql.Omittable[*string]         `json:"countryCode,omitempty"`
+	Location     graphql.Omittable[*model.Location] `json:"location,omitempty"`
+	PlatformID   graphql.Omittable[*string]         `json:"platformId,omitempty"`
+	SessionIds   graphql.Omittable[[]string]        `json:"sessionIds,omitempty"`
+	TopicIds     graphql.Omittable[[]string]        `json:"topicIds,omitempty"`
 }
 
 type Mutation struct {
@@ -145,20 +160,35 @@ type SessionEdge struct {
 	Node   *model.Session `json:"node"`
 }
 
+type SessionInput struct {
+	Slug                string            `json:"slug"`
+	Title               string            `json:"title"`
+	Kind                model.SessionKind `json:"kind"`
+	PlatformID          *string           `json:"platformId,omitempty"`
+	ParentID            *string           `json:"parentId,omitempty"`
+	Start               model.Date        `json:"start"`
+	End                 *model.Date       `json:"end,omitempty"`
+	Location            *model.Location   `json:"location,omitempty"`
+	HostCountryCode     *string           `json:"hostCountryCode,omitempty"`
+	SubjectCountryCodes []string          `json:"subjectCountryCodes,omitempty"`
+	TopicIds            []string          `json:"topicIds,omitempty"`
+	Summary             *string           `json:"summary,omitempty"`
+}
+
 // Fields to change; an omitted field is left as it is, an explicit null clears it. Lists replace the old list.
 type SessionPatch struct {
-	Slug                graphql.Omittable[*string]              `json:"slug,omitempty"`
-	Title               graphql.Omittable[*string]              `json:"title,omitempty"`
-	Kind                graphql.Omittable[*model.SessionKind]   `json:"kind,omitempty"`
-	PlatformID          graphql.Omittable[*string]              `json:"platformId,omitempty"`
-	ParentID            graphql.Omittable[*string]              `json:"parentId,omitempty"`
-	Start               graphql.Omittable[*model.Date]          `json:"start,omitempty"`
-	End                 graphql.Omittable[*model.Date]          `json:"end,omitempty"`
-	Location            graphql.Omittable[*model.LocationInput] `json:"location,omitempty"`
-	HostCountryCode     graphql.Omittable[*string]              `json:"hostCountryCode,omitempty"`
-	SubjectCountryCodes graphql.Omittable[[]string]             `json:"subjectCountryCodes,omitempty"`
-	TopicIds            graphql.Omittable[[]string]             `json:"topicIds,omitempty"`
-	Summary             graphql.Omittable[*string]              `json:"summary,omitempty"`
+	Slug                graphql.Omittable[*string]            `json:"slug,omitempty"`
+	Title               graphql.Omittable[*string]            `json:"title,omitempty"`
+	Kind                graphql.Omittable[*model.SessionKind] `json:"kind,omitempty"`
+	PlatformID          graphql.Omittable[*string]            `json:"platformId,omitempty"`
+	ParentID            graphql.Omittable[*string]            `json:"parentId,omitempty"`
+	Start               graphql.Omittable[*model.Date]        `json:"start,omitempty"`
+	End                 graphql.Omittable[*model.Date]        `json:"end,omitempty"`
+	Location            graphql.Omittable[*model.Location]    `json:"location,omitempty"`
+	HostCountryCode     graphql.Omittable[*string]            `json:"hostCountryCode,omitempty"`
+	SubjectCountryCodes graphql.Omittable[[]string]           `json:"subjectCountryCodes,omitempty"`
+	TopicIds            graphql.Omittable[[]string]           `json:"topicIds,omitempty"`
+	Summary             graphql.Omittable[*string]            `json:"summary,omitempty"`
 }
 
 type SourceConnection struct {
@@ -193,6 +223,13 @@ type StatementConnection struct {
 type StatementEdge struct {
 	Cursor string           `json:"cursor"`
 	Node   *model.Statement `json:"node"`
+}
+
+type StatementInput struct {
+	OfficialID string     `json:"officialId"`
+	SessionID  *string    `json:"sessionId,omitempty"`
+	Date       model.Date `json:"date"`
+	Text       string     `json:"text"`
 }
 
 // Fields to change; an omitted field is left as it is, an explicit null clears it.

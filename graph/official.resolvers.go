@@ -18,17 +18,29 @@ func (r *mutationResolver) CreateOfficial(ctx context.Context, input model.Offic
 
 // UpdateOfficial is the resolver for the updateOfficial field.
 func (r *mutationResolver) UpdateOfficial(ctx context.Context, id string, input OfficialPatch) (*model.Official, error) {
-	return r.Store.UpdateOfficial(ctx, id, officialPatch(input))
+	n, err := model.DecodeIntID("id", model.TypeOfficial, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.UpdateOfficial(ctx, n, officialPatch(input))
 }
 
 // DeleteOfficial is the resolver for the deleteOfficial field.
 func (r *mutationResolver) DeleteOfficial(ctx context.Context, id string) (string, error) {
-	return id, r.Store.DeleteOfficial(ctx, id)
+	n, err := model.DecodeIntID("id", model.TypeOfficial, id)
+	if err != nil {
+		return "", err
+	}
+	return id, r.Store.DeleteOfficial(ctx, n)
 }
 
 // AddPosition is the resolver for the addPosition field.
 func (r *mutationResolver) AddPosition(ctx context.Context, officialID string, title string, organization *string, countryCode *string, start *model.Date, end *model.Date) (*model.Official, error) {
-	return r.Store.AddPosition(ctx, officialID, title, organization, countryCode, start, end)
+	n, err := model.DecodeIntID("officialId", model.TypeOfficial, officialID)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.AddPosition(ctx, n, title, organization, countryCode, start, end)
 }
 
 // Country is the resolver for the country field.

@@ -18,22 +18,38 @@ func (r *mutationResolver) CreatePlatform(ctx context.Context, input model.Platf
 
 // UpdatePlatform is the resolver for the updatePlatform field.
 func (r *mutationResolver) UpdatePlatform(ctx context.Context, id string, input PlatformPatch) (*model.Platform, error) {
-	return r.Store.UpdatePlatform(ctx, id, platformPatch(input))
+	n, err := model.DecodeIntID("id", model.TypePlatform, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.UpdatePlatform(ctx, n, platformPatch(input))
 }
 
 // DeletePlatform is the resolver for the deletePlatform field.
 func (r *mutationResolver) DeletePlatform(ctx context.Context, id string) (string, error) {
-	return id, r.Store.DeletePlatform(ctx, id)
+	n, err := model.DecodeIntID("id", model.TypePlatform, id)
+	if err != nil {
+		return "", err
+	}
+	return id, r.Store.DeletePlatform(ctx, n)
 }
 
 // AddPlatformMember is the resolver for the addPlatformMember field.
 func (r *mutationResolver) AddPlatformMember(ctx context.Context, platformID string, countryCode string, role *model.MembershipRole, since *model.Date, until *model.Date) (*model.Platform, error) {
-	return r.Store.AddPlatformMember(ctx, platformID, countryCode, role, since, until)
+	n, err := model.DecodeIntID("platformId", model.TypePlatform, platformID)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.AddPlatformMember(ctx, n, countryCode, role, since, until)
 }
 
 // RemovePlatformMember is the resolver for the removePlatformMember field.
 func (r *mutationResolver) RemovePlatformMember(ctx context.Context, platformID string, countryCode string) (*model.Platform, error) {
-	return r.Store.RemovePlatformMember(ctx, platformID, countryCode)
+	n, err := model.DecodeIntID("platformId", model.TypePlatform, platformID)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.RemovePlatformMember(ctx, n, countryCode)
 }
 
 // Members is the resolver for the members field.

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"diplomacy-timeline/model"
+	"strconv"
 )
 
 // Source is the resolver for the source field.
@@ -22,7 +23,17 @@ func (r *locationResolver) Country(ctx context.Context, obj *model.Location) (*m
 
 // CiteSource is the resolver for the citeSource field.
 func (r *mutationResolver) CiteSource(ctx context.Context, subjectID string, sourceID string, excerpt *string) (*model.Source, error) {
-	return r.Store.CiteSource(ctx, subjectID, sourceID, excerpt)
+	subject, err := model.DecodeID(subjectID)
+	if err != nil {
+		return nil, &model.Error{Code: model.EINVALID, Field: "subjectId", Message: model.ErrorMessage(err)}
+	}
+	// A country's key is its code, no number; the store refuses a subject of its type.
+	key, _ := strconv.ParseInt(subject.Key, 10, 64)
+	src, err := model.DecodeIntID("sourceId", model.TypeSource, sourceID)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.CiteSource(ctx, subject.Type, key, src, excerpt)
 }
 
 // Node is the resolver for the node field.

@@ -12,28 +12,60 @@ import (
 )
 
 // CreateSession is the resolver for the createSession field.
-func (r *mutationResolver) CreateSession(ctx context.Context, input model.SessionInput) (*model.Session, error) {
-	return r.Store.CreateSession(ctx, input)
+func (r *mutationResolver) CreateSession(ctx context.Context, input SessionInput) (*model.Session, error) {
+	in, err := sessionInput(input)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.CreateSession(ctx, in)
 }
 
 // UpdateSession is the resolver for the updateSession field.
 func (r *mutationResolver) UpdateSession(ctx context.Context, id string, input SessionPatch) (*model.Session, error) {
-	return r.Store.UpdateSession(ctx, id, sessionPatch(input))
+	n, err := model.DecodeIntID("id", model.TypeSession, id)
+	if err != nil {
+		return nil, err
+	}
+	p, err := sessionPatch(input)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.UpdateSession(ctx, n, p)
 }
 
 // DeleteSession is the resolver for the deleteSession field.
 func (r *mutationResolver) DeleteSession(ctx context.Context, id string) (string, error) {
-	return id, r.Store.DeleteSession(ctx, id)
+	n, err := model.DecodeIntID("id", model.TypeSession, id)
+	if err != nil {
+		return "", err
+	}
+	return id, r.Store.DeleteSession(ctx, n)
 }
 
 // AddParticipant is the resolver for the addParticipant field.
 func (r *mutationResolver) AddParticipant(ctx context.Context, sessionID string, officialID string, role *string, countryCode *string) (*model.Session, error) {
-	return r.Store.AddParticipant(ctx, sessionID, officialID, role, countryCode)
+	s, err := model.DecodeIntID("sessionId", model.TypeSession, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	o, err := model.DecodeIntID("officialId", model.TypeOfficial, officialID)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.AddParticipant(ctx, s, o, role, countryCode)
 }
 
 // RemoveParticipant is the resolver for the removeParticipant field.
 func (r *mutationResolver) RemoveParticipant(ctx context.Context, sessionID string, officialID string) (*model.Session, error) {
-	return r.Store.RemoveParticipant(ctx, sessionID, officialID)
+	s, err := model.DecodeIntID("sessionId", model.TypeSession, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	o, err := model.DecodeIntID("officialId", model.TypeOfficial, officialID)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.RemoveParticipant(ctx, s, o)
 }
 
 // Session is the resolver for the session field.

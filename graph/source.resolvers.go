@@ -17,12 +17,20 @@ func (r *mutationResolver) CreateSource(ctx context.Context, input model.SourceI
 
 // UpdateSource is the resolver for the updateSource field.
 func (r *mutationResolver) UpdateSource(ctx context.Context, id string, input SourcePatch) (*model.Source, error) {
-	return r.Store.UpdateSource(ctx, id, sourcePatch(input))
+	n, err := model.DecodeIntID("id", model.TypeSource, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.UpdateSource(ctx, n, sourcePatch(input))
 }
 
 // DeleteSource is the resolver for the deleteSource field.
 func (r *mutationResolver) DeleteSource(ctx context.Context, id string) (string, error) {
-	return id, r.Store.DeleteSource(ctx, id)
+	n, err := model.DecodeIntID("id", model.TypeSource, id)
+	if err != nil {
+		return "", err
+	}
+	return id, r.Store.DeleteSource(ctx, n)
 }
 
 // Sources is the resolver for the sources field.

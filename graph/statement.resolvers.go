@@ -11,18 +11,34 @@ import (
 )
 
 // CreateStatement is the resolver for the createStatement field.
-func (r *mutationResolver) CreateStatement(ctx context.Context, input model.StatementInput) (*model.Statement, error) {
-	return r.Store.CreateStatement(ctx, input)
+func (r *mutationResolver) CreateStatement(ctx context.Context, input StatementInput) (*model.Statement, error) {
+	in, err := statementInput(input)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.CreateStatement(ctx, in)
 }
 
 // UpdateStatement is the resolver for the updateStatement field.
 func (r *mutationResolver) UpdateStatement(ctx context.Context, id string, input StatementPatch) (*model.Statement, error) {
-	return r.Store.UpdateStatement(ctx, id, statementPatch(input))
+	n, err := model.DecodeIntID("id", model.TypeStatement, id)
+	if err != nil {
+		return nil, err
+	}
+	p, err := statementPatch(input)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.UpdateStatement(ctx, n, p)
 }
 
 // DeleteStatement is the resolver for the deleteStatement field.
 func (r *mutationResolver) DeleteStatement(ctx context.Context, id string) (string, error) {
-	return id, r.Store.DeleteStatement(ctx, id)
+	n, err := model.DecodeIntID("id", model.TypeStatement, id)
+	if err != nil {
+		return "", err
+	}
+	return id, r.Store.DeleteStatement(ctx, n)
 }
 
 // Statements is the resolver for the statements field.

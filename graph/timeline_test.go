@@ -16,6 +16,7 @@ import (
 	"maps"
 	"math/rand"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -610,10 +611,23 @@ func tlGenerate(t *testing.T, s *Server, seed int64) *tlWorld {
 		}
 		return out
 	}
-	topicRefs := func(slugs []string) []string {
-		var out []string
+	// key is the primary key of a record's global ID, which the store's methods take.
+	key := func(id string) int64 {
+		g, err := model.DecodeID(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := strconv.ParseInt(g.Key, 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	keyOf := func(id string) *int64 { n := key(id); return &n }
+	topicRefs := func(slugs []string) []int64 {
+		var out []int64
 		for _, t := range slugs {
-			out = append(out, topicIDs[t])
+			out = append(out, key(topicIDs[t]))
 		}
 		return out
 	}
@@ -621,7 +635,9 @@ func tlGenerate(t *testing.T, s *Server, seed int64) *tlWorld {
 	src, err := s.Store.CreateSource(ctx, model.SourceInput{Title: sourceTitle, Publisher: tlPtr("Generator")})
 	must(src, err)
 	cite := func(subject string) []string {
-		_, err := s.Store.CiteSource(ctx, subject, src.NodeID(), tlPtr("excerpt"))
+		g, err := model.DecodeID(subject)
+		must(nil, err)
+		_, err = s.Store.CiteSource(ctx, g.Type, key(subject), src.ID, tlPtr("excerpt"))
 		must(nil, err)
 		return []string{sourceTitle}
 	}
@@ -651,7 +667,7 @@ func tlGenerate(t *testing.T, s *Server, seed int64) *tlWorld {
 		for len(members) < i%3 {
 			if c := pick(countries); !slices.Contains(members, c) {
 				members = append(members, c)
-				must(s.Store.AddPlatformMember(ctx, p.NodeID(), c, nil, nil, nil))
+				must(s.Store.AddPlatformMember(ctx, p.ID, c, nil, nil, nil))
 			}
 		}
 		var sources []string
@@ -680,7 +696,7 @@ func tlGenerate(t *testing.T, s *Server, seed int64) *tlWorld {
 		position := func(title string, start, end string) {
 			org := optional(50, "Ministry of "+words(1))
 			pc := optional(50, pick(countries))
-			must(s.Store.AddPosition(ctx, o.id, title, org, pc, tlDate(start), tlDate(end)))
+			must(s.Store.AddPosition(ctx, key(o.id), title, org, pc, tlDate(start), tlDate(end)))
 			post := title
 			if org != nil {
 				post += ", " + *org
@@ -731,7 +747,7 @@ func tlGenerate(t *testing.T, s *Server, seed int64) *tlWorld {
 		x := sess{topics: pickTopics(2)}
 		if maybe(60) {
 			p := platforms[rng.Intn(len(platforms))]
-			in.PlatformID, x.platform = &p.id, p.slug
+			in.PlatformID, x.platform = keyOf(p.id), p.slug
 		}
 		entryCountries := []string{}
 		if maybe(80) {
@@ -741,7 +757,7 @@ func tlGenerate(t *testing.T, s *Server, seed int64) *tlWorld {
 		}
 		if maybe(50) {
 			lc := pick(countries)
-			in.Location = &model.LocationInput{City: tlPtr("City"), CountryCode: &lc}
+			in.Location = &model.Location{City: tlPtr("City"), CountryCode: &lc}
 			entryCountries = append(entryCountries, lc)
 		}
 		for range rng.Intn(3) {
@@ -751,7 +767,7 @@ func tlGenerate(t *testing.T, s *Server, seed int64) *tlWorld {
 			}
 		}
 		entryCountries = append(entryCountries, in.SubjectCountryCodes...)
-		in.TopicIds = topicRefs(x.topics)
+		in.TopicIDs = topicRefs(x.topics)
 		created, err := s.Store.CreateSession(ctx, in)
 		must(created, err)
 		x.id = created.NodeID()
@@ -763,7 +779,7 @@ func tlGenerate(t *testing.T, s *Server, seed int64) *tlWorld {
 			}
 			participants = append(participants, o.slug)
 			pc := optional(70, pick(countries))
-			must(s.Store.AddParticipant(ctx, x.id, o.id, nil, pc))
+			must(s.Store.AddParticipant(ctx, key(x.id), key(o.id), nil, pc))
 			if pc == nil {
 				// Without a country given, the official represents their own.
 				pc = &o.country
@@ -792,7 +808,7 @@ func tlGenerate(t *testing.T, s *Server, seed int64) *tlWorld {
 		var proposer []string
 		if maybe(70) {
 			o := officials[rng.Intn(len(officials))]
-			in.ProposedByID, proposer = &o.id, []string{o.slug}
+			in.ProposedByID, proposer = keyOf(o.id), []string{o.slug}
 		}
 		entryCountries := []string{}
 		if maybe(60) {
@@ -802,16 +818,16 @@ func tlGenerate(t *testing.T, s *Server, seed int64) *tlWorld {
 		}
 		if maybe(30) {
 			lc := pick(countries)
-			in.Location = &model.LocationInput{CountryCode: &lc}
+			in.Location = &model.Location{CountryCode: &lc}
 			entryCountries = append(entryCountries, lc)
 		}
 		platform := ""
 		if maybe(40) {
 			p := platforms[rng.Intn(len(platforms))]
-			in.PlatformID, platform = &p.id, p.slug
+			in.PlatformID, platform = keyOf(p.id), p.slug
 		}
 		topics := pickTopics(2)
-		in.TopicIds = topicRefs(topics)
+		in.TopicIDs = topicRefs(topics)
 		x, err := s.Store.CreateInitiative(ctx, in)
 		must(x, err)
 		var sources []string
@@ -834,7 +850,7 @@ func tlGenerate(t *testing.T, s *Server, seed int64) *tlWorld {
 			used[on] = true
 			st := statuses[rng.Intn(len(statuses))]
 			note := optional(50, "Note on "+words(1))
-			must(s.Store.SetInitiativeStatus(ctx, x.NodeID(), st, *tlDate(on), note))
+			must(s.Store.SetInitiativeStatus(ctx, x.ID, st, *tlDate(on), note))
 			e := base
 			e.Kind, e.Date, e.Summary = "INITIATIVE_STATUS_CHANGED", on, deref(note)
 			e.Title = title + ": " + strings.ToLower(strings.ReplaceAll(string(st), "_", " "))
@@ -846,12 +862,12 @@ func tlGenerate(t *testing.T, s *Server, seed int64) *tlWorld {
 		o := officials[rng.Intn(len(officials))]
 		d := date()
 		text := fmt.Sprintf("Statement %d on %s", i, words(2))
-		in := model.StatementInput{OfficialID: o.id, Date: *tlDate(d), Text: text}
+		in := model.StatementInput{OfficialID: key(o.id), Date: *tlDate(d), Text: text}
 		e := &tlEntry{Kind: "STATEMENT", Typename: "Statement", Date: d, Title: o.name + ": " + text, Summary: text,
 			Countries: []string{o.country}, Officials: []string{o.slug}}
 		if maybe(60) {
 			x := sessions[rng.Intn(len(sessions))]
-			in.SessionID = &x.id
+			in.SessionID = keyOf(x.id)
 			e.Platform, e.Topics = x.platform, x.topics
 			e.Countries = append(e.Countries, x.host)
 		}
@@ -873,32 +889,32 @@ func tlGenerate(t *testing.T, s *Server, seed int64) *tlWorld {
 	speaker, err := s.Store.CreateOfficial(ctx, model.OfficialInput{Slug: "tl-early-speaker", Name: "Early Speaker", CountryCode: tlPtr("TJ")})
 	must(speaker, err)
 	venue, err := s.Store.CreateSession(ctx, model.SessionInput{Slug: "tl-early-venue", Title: "Late venue", Kind: model.SessionKindVisit,
-		Start: *tlDate("2024-12-28"), PlatformID: &platforms[2].id, HostCountryCode: tlPtr("KG"), TopicIds: topicRefs([]string{"energy"})})
+		Start: *tlDate("2024-12-28"), PlatformID: keyOf(platforms[2].id), HostCountryCode: tlPtr("KG"), TopicIDs: topicRefs([]string{"energy"})})
 	must(venue, err)
 	add(&tlEntry{Kind: "SESSION", Typename: "Session", Subject: venue.NodeID(), Date: "2024-12-28", Title: "Late venue", Platform: platforms[2].slug,
 		Countries: []string{"KG"}, Topics: []string{"energy"}})
 	ep, err := s.Store.CreatePlatform(ctx, model.PlatformInput{Slug: "tl-early", Name: "Early Format", Kind: model.PlatformKindFormat, Founded: tlDate(early)})
 	must(ep, err)
-	must(s.Store.AddPlatformMember(ctx, ep.NodeID(), "KZ", nil, nil, nil))
+	must(s.Store.AddPlatformMember(ctx, ep.ID, "KZ", nil, nil, nil))
 	add(&tlEntry{Kind: "PLATFORM_FOUNDED", Typename: "Platform", Subject: ep.NodeID(), Date: early, Title: "Early Format founded",
 		Platform: "tl-early", Countries: []string{"KZ"}, Sources: cite(ep.NodeID())})
 	eo, err := s.Store.CreateOfficial(ctx, model.OfficialInput{Slug: "tl-early-official", Name: "Early Official", CountryCode: tlPtr("US")})
 	must(eo, err)
-	must(s.Store.AddPosition(ctx, eo.NodeID(), "Envoy", nil, tlPtr("AF"), tlDate(early), nil))
+	must(s.Store.AddPosition(ctx, eo.ID, "Envoy", nil, tlPtr("AF"), tlDate(early), nil))
 	add(&tlEntry{Kind: "POSITION_STARTED", Typename: "Official", Subject: eo.NodeID(), Date: early, Title: "Early Official becomes Envoy",
 		Countries: []string{"AF", "US"}, Officials: []string{"tl-early-official"}})
 	ex, err := s.Store.CreateSession(ctx, model.SessionInput{Slug: "tl-early-session", Title: "Early session", Kind: model.SessionKindSummit,
-		Start: *tlDate(early), PlatformID: tlPtr(ep.NodeID()), HostCountryCode: tlPtr("KZ"), TopicIds: topicRefs([]string{"water"})})
+		Start: *tlDate(early), PlatformID: &ep.ID, HostCountryCode: tlPtr("KZ"), TopicIDs: topicRefs([]string{"water"})})
 	must(ex, err)
-	must(s.Store.AddParticipant(ctx, ex.NodeID(), eo.NodeID(), nil, tlPtr("US")))
+	must(s.Store.AddParticipant(ctx, ex.ID, eo.ID, nil, tlPtr("US")))
 	add(&tlEntry{Kind: "SESSION", Typename: "Session", Subject: ex.NodeID(), Date: early, Title: "Early session", Platform: "tl-early",
 		Countries: []string{"KZ", "US"}, Topics: []string{"water"}, Officials: []string{"tl-early-official"}, Sources: cite(ex.NodeID())})
 	ei, err := s.Store.CreateInitiative(ctx, model.InitiativeInput{Slug: "tl-early-initiative", Title: "Early initiative", ProposedOn: tlDate(early),
-		ProposedByID: tlPtr(speaker.NodeID()), PlatformID: tlPtr(ep.NodeID()), CountryCode: tlPtr("KZ"), TopicIds: topicRefs([]string{"trade"})})
+		ProposedByID: &speaker.ID, PlatformID: &ep.ID, CountryCode: tlPtr("KZ"), TopicIDs: topicRefs([]string{"trade"})})
 	must(ei, err)
 	add(&tlEntry{Kind: "INITIATIVE_PROPOSED", Typename: "Initiative", Subject: ei.NodeID(), Date: early, Title: "Early initiative proposed",
 		Platform: "tl-early", Countries: []string{"KZ"}, Topics: []string{"trade"}, Officials: []string{"tl-early-speaker"}, Sources: cite(ei.NodeID())})
-	est, err := s.Store.CreateStatement(ctx, model.StatementInput{OfficialID: speaker.NodeID(), SessionID: tlPtr(venue.NodeID()), Date: *tlDate(early), Text: "Early words"})
+	est, err := s.Store.CreateStatement(ctx, model.StatementInput{OfficialID: speaker.ID, SessionID: &venue.ID, Date: *tlDate(early), Text: "Early words"})
 	must(est, err)
 	add(&tlEntry{Kind: "STATEMENT", Typename: "Statement", Subject: est.NodeID(), Date: early, Title: "Early Speaker: Early words", Summary: "Early words",
 		Platform: platforms[2].slug, Countries: []string{"KG", "TJ"}, Topics: []string{"energy"}, Officials: []string{"tl-early-speaker"}, Sources: cite(est.NodeID())})

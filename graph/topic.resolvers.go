@@ -18,12 +18,20 @@ func (r *mutationResolver) CreateTopic(ctx context.Context, input model.TopicInp
 
 // UpdateTopic is the resolver for the updateTopic field.
 func (r *mutationResolver) UpdateTopic(ctx context.Context, id string, input TopicPatch) (*model.Topic, error) {
-	return r.Store.UpdateTopic(ctx, id, topicPatch(input))
+	n, err := model.DecodeIntID("id", model.TypeTopic, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.Store.UpdateTopic(ctx, n, topicPatch(input))
 }
 
 // DeleteTopic is the resolver for the deleteTopic field.
 func (r *mutationResolver) DeleteTopic(ctx context.Context, id string) (string, error) {
-	return id, r.Store.DeleteTopic(ctx, id)
+	n, err := model.DecodeIntID("id", model.TypeTopic, id)
+	if err != nil {
+		return "", err
+	}
+	return id, r.Store.DeleteTopic(ctx, n)
 }
 
 // Topic is the resolver for the topic field.

@@ -1,6 +1,8 @@
 package model
 
-// The inputs of the store's writes.
+// The inputs of the store's writes. References to records are their primary keys (the
+// store checks that they exist), countries are ISO codes. The GraphQL inputs without IDs
+// or omittable fields bind to these as they are; graph turns the others into them.
 
 // Patch is one field of an update: Set says whether the update gives the field at all
 // (a field left out stays as it is), Value what the field becomes; for an optional field
@@ -10,62 +12,7 @@ type Patch[T any] struct {
 	Value T
 }
 
-// InitiativeInput is the input of a create.
-type InitiativeInput struct {
-	Slug        string
-	Title       string
-	Description *string
-	// Initial status, PROPOSED when omitted; recorded in the history on `proposedOn` when that is given.
-	Status       *InitiativeStatus
-	ProposedOn   *Date
-	ProposedByID *string
-	CountryCode  *string
-	Location     *LocationInput
-	PlatformID   *string
-	SessionIds   []string
-	TopicIds     []string
-}
-
-// Fields to change; an omitted field is left as it is, an explicit null clears it. Lists replace the old list. Use setInitiativeStatus to change the status.
-type InitiativePatch struct {
-	Slug         Patch[*string]
-	Title        Patch[*string]
-	Description  Patch[*string]
-	ProposedOn   Patch[*Date]
-	ProposedByID Patch[*string]
-	CountryCode  Patch[*string]
-	Location     Patch[*LocationInput]
-	PlatformID   Patch[*string]
-	SessionIds   Patch[[]string]
-	TopicIds     Patch[[]string]
-}
-
-// A location as input; `countryCode` is an ISO 3166-1 alpha-2 code.
-type LocationInput struct {
-	City        *string
-	CountryCode *string
-	Venue       *string
-	Latitude    *float64
-	Longitude   *float64
-}
-
-// OfficialInput is the input of a create.
-type OfficialInput struct {
-	Slug        string
-	Name        string
-	OtherNames  []string
-	CountryCode *string
-}
-
-// Fields to change; an omitted field is left as it is, an explicit null clears it.
-type OfficialPatch struct {
-	Slug        Patch[*string]
-	Name        Patch[*string]
-	OtherNames  Patch[[]string]
-	CountryCode Patch[*string]
-}
-
-// PlatformInput is the input of a create.
+// PlatformInput is a new platform.
 type PlatformInput struct {
 	Slug        string
 	Name        string
@@ -77,7 +24,7 @@ type PlatformInput struct {
 	Website     *string
 }
 
-// Fields to change; an omitted field is left as it is, an explicit null clears it.
+// PlatformPatch changes a platform.
 type PlatformPatch struct {
 	Slug        Patch[*string]
 	Name        Patch[*string]
@@ -89,39 +36,119 @@ type PlatformPatch struct {
 	Website     Patch[*string]
 }
 
-// SessionInput is the input of a create.
+// SessionInput is a new session.
 type SessionInput struct {
-	Slug                string
-	Title               string
-	Kind                SessionKind
-	PlatformID          *string
-	ParentID            *string
-	Start               Date
-	End                 *Date
-	Location            *LocationInput
-	HostCountryCode     *string
+	Slug            string
+	Title           string
+	Kind            SessionKind
+	PlatformID      *int64
+	ParentID        *int64
+	Start           Date
+	End             *Date
+	Location        *Location
+	HostCountryCode *string
+	// SubjectCountryCodes and TopicIDs, when not nil, are linked to the session.
 	SubjectCountryCodes []string
-	TopicIds            []string
+	TopicIDs            []int64
 	Summary             *string
 }
 
-// Fields to change; an omitted field is left as it is, an explicit null clears it. Lists replace the old list.
+// SessionPatch changes a session; a list replaces the old one, and so does the location.
 type SessionPatch struct {
 	Slug                Patch[*string]
 	Title               Patch[*string]
 	Kind                Patch[*SessionKind]
-	PlatformID          Patch[*string]
-	ParentID            Patch[*string]
+	PlatformID          Patch[*int64]
+	ParentID            Patch[*int64]
 	Start               Patch[*Date]
 	End                 Patch[*Date]
-	Location            Patch[*LocationInput]
+	Location            Patch[*Location]
 	HostCountryCode     Patch[*string]
 	SubjectCountryCodes Patch[[]string]
-	TopicIds            Patch[[]string]
+	TopicIDs            Patch[[]int64]
 	Summary             Patch[*string]
 }
 
-// SourceInput is the input of a create.
+// OfficialInput is a new official.
+type OfficialInput struct {
+	Slug        string
+	Name        string
+	OtherNames  []string
+	CountryCode *string
+}
+
+// OfficialPatch changes an official; OtherNames replaces the old list.
+type OfficialPatch struct {
+	Slug        Patch[*string]
+	Name        Patch[*string]
+	OtherNames  Patch[[]string]
+	CountryCode Patch[*string]
+}
+
+// InitiativeInput is a new initiative.
+type InitiativeInput struct {
+	Slug        string
+	Title       string
+	Description *string
+	// Status is the initial status, PROPOSED when nil; it is recorded in the history on
+	// ProposedOn when that is given.
+	Status       *InitiativeStatus
+	ProposedOn   *Date
+	ProposedByID *int64
+	CountryCode  *string
+	Location     *Location
+	PlatformID   *int64
+	// SessionIDs and TopicIDs, when not nil, are linked to the initiative.
+	SessionIDs []int64
+	TopicIDs   []int64
+}
+
+// InitiativePatch changes an initiative (but not its status, which changes by status
+// changes); a list replaces the old one, and so does the location.
+type InitiativePatch struct {
+	Slug         Patch[*string]
+	Title        Patch[*string]
+	Description  Patch[*string]
+	ProposedOn   Patch[*Date]
+	ProposedByID Patch[*int64]
+	CountryCode  Patch[*string]
+	Location     Patch[*Location]
+	PlatformID   Patch[*int64]
+	SessionIDs   Patch[[]int64]
+	TopicIDs     Patch[[]int64]
+}
+
+// StatementInput is a new statement.
+type StatementInput struct {
+	OfficialID int64
+	SessionID  *int64
+	Date       Date
+	Text       string
+}
+
+// StatementPatch changes a statement.
+type StatementPatch struct {
+	OfficialID Patch[*int64]
+	SessionID  Patch[*int64]
+	Date       Patch[*Date]
+	Text       Patch[*string]
+}
+
+// TopicInput is a new topic.
+type TopicInput struct {
+	Slug        string
+	Name        string
+	Description *string
+}
+
+// TopicPatch changes a topic.
+type TopicPatch struct {
+	Slug        Patch[*string]
+	Name        Patch[*string]
+	Description Patch[*string]
+}
+
+// SourceInput is a new source.
 type SourceInput struct {
 	Title       string
 	Publisher   *string
@@ -131,7 +158,7 @@ type SourceInput struct {
 	Excerpt     *string
 }
 
-// Fields to change; an omitted field is left as it is, an explicit null clears it.
+// SourcePatch changes a source.
 type SourcePatch struct {
 	Title       Patch[*string]
 	Publisher   Patch[*string]
@@ -139,34 +166,4 @@ type SourcePatch struct {
 	PublishedOn Patch[*Date]
 	Language    Patch[*string]
 	Excerpt     Patch[*string]
-}
-
-// StatementInput is the input of a create.
-type StatementInput struct {
-	OfficialID string
-	SessionID  *string
-	Date       Date
-	Text       string
-}
-
-// Fields to change; an omitted field is left as it is, an explicit null clears it.
-type StatementPatch struct {
-	OfficialID Patch[*string]
-	SessionID  Patch[*string]
-	Date       Patch[*Date]
-	Text       Patch[*string]
-}
-
-// TopicInput is the input of a create.
-type TopicInput struct {
-	Slug        string
-	Name        string
-	Description *string
-}
-
-// Fields to change; an omitted field is left as it is, an explicit null clears it.
-type TopicPatch struct {
-	Slug        Patch[*string]
-	Name        Patch[*string]
-	Description Patch[*string]
 }
