@@ -60,15 +60,15 @@ func deleteCiting(ctx context.Context, tx *gorm.DB, typ string, id int64, also .
 // the excerpt.
 func (s *Store) CiteSource(ctx context.Context, subjectType string, subjectID, sourceID int64, excerpt *string) (*model.Source, error) {
 	if _, ok := citingColumns[subjectType]; !ok {
-		return nil, model.FieldErrorf("subjectId", "a %s cannot cite sources; cite from a Platform, Session, Initiative or Statement", subjectType)
+		return nil, model.FieldErrorf("subject", "a %s cannot cite sources; cite from a Platform, Session, Initiative or Statement", subjectType)
 	}
 	var src *model.Source
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := ref(ctx, tx, "subjectId", subjectType, subjectID); err != nil {
+		if err := ref(ctx, tx, "subject", subjectType, subjectID); err != nil {
 			return err
 		}
 		var err error
-		if src, err = load[model.Source](ctx, tx, "sourceId", model.TypeSource, sourceID); err != nil {
+		if src, err = load[model.Source](ctx, tx, "source", model.TypeSource, sourceID); err != nil {
 			return err
 		}
 		if err := cite(ctx, tx, subjectType, subjectID, src.ID, excerpt); err != nil {

@@ -116,15 +116,16 @@ type rec struct {
 }
 
 // wrap makes err, when it is a *model.Error, about the record: its field becomes the path
-// of the field in the file (section[index].prefix.field) and its message names the
-// record. Other errors (of the database) pass unchanged.
+// of the field in the file (section[index].prefix.field: the store names fields as the
+// file does) and its message names the record. Other errors (of the database) pass
+// unchanged.
 func (r rec) wrap(prefix string, err error) error {
 	var e *model.Error
 	if !errors.As(err, &e) {
 		return err
 	}
 	path := fmt.Sprintf("%s[%d]", r.section, r.index)
-	if f := joinPath(prefix, fileField(e.Field)); f != "" {
+	if f := joinPath(prefix, e.Field); f != "" {
 		path = joinPath(path, f)
 	}
 	msg := r.kind + ": " + e.Message
@@ -148,26 +149,6 @@ func joinPath(a, b string) string {
 		return a + b
 	}
 	return a + "." + b
-}
-
-// fileField renames the input fields the store's validating functions name to the
-// fields of the file.
-func fileField(f string) string {
-	switch f {
-	case "parentId":
-		return "parent"
-	case "platformId":
-		return "platform"
-	case "proposedById":
-		return "proposedBy"
-	case "countryCode":
-		return "country"
-	case "hostCountryCode":
-		return "hostCountry"
-	case "location.countryCode":
-		return "location.country"
-	}
-	return f
 }
 
 func (im *importer) run(r io.Reader) error {

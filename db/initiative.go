@@ -97,14 +97,14 @@ func (s *Store) CreateInitiative(ctx context.Context, in model.InitiativeInput) 
 		x.Status = *in.Status
 	}
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := optRef(ctx, tx, "proposedById", model.TypeOfficial, in.ProposedByID); err != nil {
+		if err := optRef(ctx, tx, "proposedBy", model.TypeOfficial, in.ProposedByID); err != nil {
 			return err
 		}
-		if err := optRef(ctx, tx, "platformId", model.TypePlatform, in.PlatformID); err != nil {
+		if err := optRef(ctx, tx, "platform", model.TypePlatform, in.PlatformID); err != nil {
 			return err
 		}
 		var err error
-		if x.CountryCode, err = requireCountry(ctx, tx, "countryCode", in.CountryCode); err != nil {
+		if x.CountryCode, err = requireCountry(ctx, tx, "country", in.CountryCode); err != nil {
 			return err
 		}
 		if x.Location, err = location(ctx, tx, "location", in.Location); err != nil {
@@ -145,19 +145,19 @@ func (s *Store) UpdateInitiative(ctx context.Context, id int64, patch model.Init
 		oldProposedOn := x.ProposedOn
 		setOptional(patch.ProposedOn, &x.ProposedOn)
 		if p := patch.ProposedByID; p.Set {
-			if err := optRef(ctx, tx, "proposedById", model.TypeOfficial, p.Value); err != nil {
+			if err := optRef(ctx, tx, "proposedBy", model.TypeOfficial, p.Value); err != nil {
 				return err
 			}
 			x.ProposedByID = p.Value
 		}
 		if p := patch.PlatformID; p.Set {
-			if err := optRef(ctx, tx, "platformId", model.TypePlatform, p.Value); err != nil {
+			if err := optRef(ctx, tx, "platform", model.TypePlatform, p.Value); err != nil {
 				return err
 			}
 			x.PlatformID = p.Value
 		}
 		if p := patch.CountryCode; p.Set {
-			if x.CountryCode, err = requireCountry(ctx, tx, "countryCode", p.Value); err != nil {
+			if x.CountryCode, err = requireCountry(ctx, tx, "country", p.Value); err != nil {
 				return err
 			}
 		}
@@ -195,7 +195,7 @@ func saveInitiative(ctx context.Context, tx *gorm.DB, x *model.Initiative) error
 
 func setInitiativeLinks(ctx context.Context, tx *gorm.DB, id int64, sessions, topics model.Patch[[]int64]) error {
 	if sessions.Set {
-		keys, err := refs(ctx, tx, "sessionIds", model.TypeSession, sessions.Value)
+		keys, err := refs(ctx, tx, "sessions", model.TypeSession, sessions.Value)
 		if err != nil {
 			return err
 		}
@@ -204,7 +204,7 @@ func setInitiativeLinks(ctx context.Context, tx *gorm.DB, id int64, sessions, to
 		}
 	}
 	if topics.Set {
-		keys, err := refs(ctx, tx, "topicIds", model.TypeTopic, topics.Value)
+		keys, err := refs(ctx, tx, "topics", model.TypeTopic, topics.Value)
 		if err != nil {
 			return err
 		}
@@ -226,7 +226,7 @@ func (s *Store) SetInitiativeStatus(ctx context.Context, initiativeID int64, sta
 	var x *model.Initiative
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if x, err = load[model.Initiative](ctx, tx, "initiativeId", model.TypeInitiative, initiativeID); err != nil {
+		if x, err = load[model.Initiative](ctx, tx, "initiative", model.TypeInitiative, initiativeID); err != nil {
 			return err
 		}
 		// A change cannot precede the proposal: its period must reach the proposal's.

@@ -58,7 +58,7 @@ func (s *Store) CreateOfficial(ctx context.Context, in model.OfficialInput) (*mo
 	x := &model.Official{Slug: in.Slug, Name: in.Name, OtherNames: in.OtherNames}
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if x.CountryCode, err = requireCountry(ctx, tx, "countryCode", in.CountryCode); err != nil {
+		if x.CountryCode, err = requireCountry(ctx, tx, "country", in.CountryCode); err != nil {
 			return err
 		}
 		if err := saveOfficial(ctx, tx, x); err != nil {
@@ -87,7 +87,7 @@ func (s *Store) UpdateOfficial(ctx context.Context, id int64, patch model.Offici
 			x.OtherNames = patch.OtherNames.Value
 		}
 		if p := patch.CountryCode; p.Set {
-			if x.CountryCode, err = requireCountry(ctx, tx, "countryCode", p.Value); err != nil {
+			if x.CountryCode, err = requireCountry(ctx, tx, "country", p.Value); err != nil {
 				return err
 			}
 		}
@@ -153,11 +153,11 @@ func (s *Store) AddPosition(ctx context.Context, officialID int64, title string,
 	var x *model.Official
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if x, err = load[model.Official](ctx, tx, "officialId", model.TypeOfficial, officialID); err != nil {
+		if x, err = load[model.Official](ctx, tx, "official", model.TypeOfficial, officialID); err != nil {
 			return err
 		}
 		p := &model.Position{OfficialID: x.ID, Title: title, Organization: organization, Start: start, End: end}
-		if p.CountryCode, err = requireCountry(ctx, tx, "countryCode", countryCode); err != nil {
+		if p.CountryCode, err = requireCountry(ctx, tx, "country", countryCode); err != nil {
 			return err
 		}
 		if err := addPosition(ctx, tx, p); err != nil {

@@ -133,10 +133,10 @@ func (s *Store) AddPlatformMember(ctx context.Context, platformID int64, country
 	var p *model.Platform
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if p, err = load[model.Platform](ctx, tx, "platformId", model.TypePlatform, platformID); err != nil {
+		if p, err = load[model.Platform](ctx, tx, "platform", model.TypePlatform, platformID); err != nil {
 			return err
 		}
-		code, err := requireCountry(ctx, tx, "countryCode", &countryCode)
+		code, err := requireCountry(ctx, tx, "country", &countryCode)
 		if err != nil {
 			return err
 		}
@@ -162,7 +162,7 @@ func addMember(ctx context.Context, tx *gorm.DB, m *model.PlatformMember) error 
 	}
 	for _, e := range existing {
 		if overlapping(e.Since, e.Until, m.Since, m.Until) {
-			return &model.Error{Code: model.ECONFLICT, Field: "countryCode",
+			return &model.Error{Code: model.ECONFLICT, Field: "country",
 				Message: fmt.Sprintf("%s already has a membership overlapping that period; remove it first", m.CountryCode)}
 		}
 	}
@@ -188,10 +188,10 @@ func (s *Store) RemovePlatformMember(ctx context.Context, platformID int64, coun
 	var p *model.Platform
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if p, err = load[model.Platform](ctx, tx, "platformId", model.TypePlatform, platformID); err != nil {
+		if p, err = load[model.Platform](ctx, tx, "platform", model.TypePlatform, platformID); err != nil {
 			return err
 		}
-		code, err := model.NormalizeCountryCode("countryCode", countryCode)
+		code, err := model.NormalizeCountryCode("country", countryCode)
 		if err != nil {
 			return err
 		}
@@ -200,7 +200,7 @@ func (s *Store) RemovePlatformMember(ctx context.Context, platformID int64, coun
 			return fmt.Errorf("remove member: %w", res.Error)
 		}
 		if res.RowsAffected == 0 {
-			return &model.Error{Code: model.ENOTFOUND, Field: "countryCode", Message: fmt.Sprintf("%s is not a member of %s", code, p.Slug)}
+			return &model.Error{Code: model.ENOTFOUND, Field: "country", Message: fmt.Sprintf("%s is not a member of %s", code, p.Slug)}
 		}
 		return touch(ctx, tx, subject{model.TypePlatform, p.ID})
 	})

@@ -133,7 +133,7 @@ func location(ctx context.Context, tx *gorm.DB, field string, in *model.Location
 	}
 	l := *in
 	var err error
-	l.CountryCode, err = requireCountry(ctx, tx, field+".countryCode", in.CountryCode)
+	l.CountryCode, err = requireCountry(ctx, tx, field+".country", in.CountryCode)
 	return l, err
 }
 

@@ -120,17 +120,17 @@ func (s *Store) CreateSession(ctx context.Context, in model.SessionInput) (*mode
 	x := &model.Session{Slug: in.Slug, Title: in.Title, Kind: in.Kind, PlatformID: in.PlatformID, ParentID: in.ParentID,
 		Start: in.Start, End: in.End, Summary: in.Summary}
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := optRef(ctx, tx, "platformId", model.TypePlatform, in.PlatformID); err != nil {
+		if err := optRef(ctx, tx, "platform", model.TypePlatform, in.PlatformID); err != nil {
 			return err
 		}
-		if err := optRef(ctx, tx, "parentId", model.TypeSession, in.ParentID); err != nil {
+		if err := optRef(ctx, tx, "parent", model.TypeSession, in.ParentID); err != nil {
 			return err
 		}
 		var err error
 		if x.Location, err = location(ctx, tx, "location", in.Location); err != nil {
 			return err
 		}
-		if x.HostCountryCode, err = requireCountry(ctx, tx, "hostCountryCode", in.HostCountryCode); err != nil {
+		if x.HostCountryCode, err = requireCountry(ctx, tx, "hostCountry", in.HostCountryCode); err != nil {
 			return err
 		}
 		if err := saveSession(ctx, tx, x); err != nil {
@@ -165,13 +165,13 @@ func (s *Store) UpdateSession(ctx context.Context, id int64, patch model.Session
 		setOptional(patch.End, &x.End)
 		setOptional(patch.Summary, &x.Summary)
 		if p := patch.PlatformID; p.Set {
-			if err := optRef(ctx, tx, "platformId", model.TypePlatform, p.Value); err != nil {
+			if err := optRef(ctx, tx, "platform", model.TypePlatform, p.Value); err != nil {
 				return err
 			}
 			x.PlatformID = p.Value
 		}
 		if p := patch.ParentID; p.Set {
-			if err := optRef(ctx, tx, "parentId", model.TypeSession, p.Value); err != nil {
+			if err := optRef(ctx, tx, "parent", model.TypeSession, p.Value); err != nil {
 				return err
 			}
 			x.ParentID = p.Value
@@ -185,7 +185,7 @@ func (s *Store) UpdateSession(ctx context.Context, id int64, patch model.Session
 			}
 		}
 		if p := patch.HostCountryCode; p.Set {
-			if x.HostCountryCode, err = requireCountry(ctx, tx, "hostCountryCode", p.Value); err != nil {
+			if x.HostCountryCode, err = requireCountry(ctx, tx, "hostCountry", p.Value); err != nil {
 				return err
 			}
 		}
@@ -205,7 +205,7 @@ func checkNoCycle(ctx context.Context, tx *gorm.DB, x *model.Session) error {
 	seen := map[int64]bool{x.ID: true}
 	for p := x.ParentID; p != nil; {
 		if seen[*p] {
-			return model.FieldErrorf("parentId", "a session cannot be its own ancestor")
+			return model.FieldErrorf("parent", "a session cannot be its own ancestor")
 		}
 		seen[*p] = true
 		var parent model.Session
@@ -233,7 +233,7 @@ func saveSession(ctx context.Context, tx *gorm.DB, x *model.Session) error {
 // setSessionLinks replaces the subject countries and topics of a session where set.
 func setSessionLinks(ctx context.Context, tx *gorm.DB, id int64, codes model.Patch[[]string], topics model.Patch[[]int64]) error {
 	if codes.Set {
-		norm, err := requireCountries(ctx, tx, "subjectCountryCodes", codes.Value)
+		norm, err := requireCountries(ctx, tx, "subjectCountries", codes.Value)
 		if err != nil {
 			return err
 		}
@@ -242,7 +242,7 @@ func setSessionLinks(ctx context.Context, tx *gorm.DB, id int64, codes model.Pat
 		}
 	}
 	if topics.Set {
-		keys, err := refs(ctx, tx, "topicIds", model.TypeTopic, topics.Value)
+		keys, err := refs(ctx, tx, "topics", model.TypeTopic, topics.Value)
 		if err != nil {
 			return err
 		}
@@ -294,14 +294,14 @@ func (s *Store) AddParticipant(ctx context.Context, sessionID, officialID int64,
 	var x *model.Session
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if x, err = load[model.Session](ctx, tx, "sessionId", model.TypeSession, sessionID); err != nil {
+		if x, err = load[model.Session](ctx, tx, "session", model.TypeSession, sessionID); err != nil {
 			return err
 		}
-		if err := ref(ctx, tx, "officialId", model.TypeOfficial, officialID); err != nil {
+		if err := ref(ctx, tx, "official", model.TypeOfficial, officialID); err != nil {
 			return err
 		}
 		p := &model.Participant{SessionID: x.ID, OfficialID: officialID, Role: role}
-		if p.CountryCode, err = requireCountry(ctx, tx, "countryCode", countryCode); err != nil {
+		if p.CountryCode, err = requireCountry(ctx, tx, "country", countryCode); err != nil {
 			return err
 		}
 		if p.CountryCode == nil {
@@ -343,7 +343,7 @@ func (s *Store) RemoveParticipant(ctx context.Context, sessionID, officialID int
 	var x *model.Session
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if x, err = load[model.Session](ctx, tx, "sessionId", model.TypeSession, sessionID); err != nil {
+		if x, err = load[model.Session](ctx, tx, "session", model.TypeSession, sessionID); err != nil {
 			return err
 		}
 		res := tx.WithContext(ctx).Where("session_id = ? AND official_id = ?", x.ID, officialID).Delete(&model.Participant{})
@@ -351,7 +351,7 @@ func (s *Store) RemoveParticipant(ctx context.Context, sessionID, officialID int
 			return fmt.Errorf("remove participant: %w", res.Error)
 		}
 		if res.RowsAffected == 0 {
-			return &model.Error{Code: model.ENOTFOUND, Field: "officialId", Message: "the official is not a participant of this session"}
+			return &model.Error{Code: model.ENOTFOUND, Field: "official", Message: "the official is not a participant of this session"}
 		}
 		return touch(ctx, tx, subject{model.TypeSession, x.ID})
 	})

@@ -57,10 +57,10 @@ func (s *Store) Statements(ctx context.Context, f *model.StatementFilter, order 
 func (s *Store) CreateStatement(ctx context.Context, in model.StatementInput) (*model.Statement, error) {
 	x := &model.Statement{OfficialID: in.OfficialID, SessionID: in.SessionID, Date: in.Date, Text: in.Text}
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := ref(ctx, tx, "officialId", model.TypeOfficial, in.OfficialID); err != nil {
+		if err := ref(ctx, tx, "official", model.TypeOfficial, in.OfficialID); err != nil {
 			return err
 		}
-		if err := optRef(ctx, tx, "sessionId", model.TypeSession, in.SessionID); err != nil {
+		if err := optRef(ctx, tx, "session", model.TypeSession, in.SessionID); err != nil {
 			return err
 		}
 		if err := saveStatement(ctx, tx, x); err != nil {
@@ -87,15 +87,15 @@ func (s *Store) UpdateStatement(ctx context.Context, id int64, patch model.State
 		}
 		if p := patch.OfficialID; p.Set {
 			if p.Value == nil {
-				return model.FieldErrorf("officialId", "cannot be null")
+				return model.FieldErrorf("official", "cannot be null")
 			}
-			if err := ref(ctx, tx, "officialId", model.TypeOfficial, *p.Value); err != nil {
+			if err := ref(ctx, tx, "official", model.TypeOfficial, *p.Value); err != nil {
 				return err
 			}
 			x.OfficialID = *p.Value
 		}
 		if p := patch.SessionID; p.Set {
-			if err := optRef(ctx, tx, "sessionId", model.TypeSession, p.Value); err != nil {
+			if err := optRef(ctx, tx, "session", model.TypeSession, p.Value); err != nil {
 				return err
 			}
 			x.SessionID = p.Value

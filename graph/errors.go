@@ -17,10 +17,39 @@ import (
 	"diplomacy-timeline/model"
 )
 
-// errorPresenter shows a domain error with its code (and the input field it concerns),
-// keeps gqlgen's own coded errors (parse, validation, complexity), and masks anything else
-// as INTERNAL after logging it with its detail, so that a database error never reaches a
-// client.
+// argumentNames maps the fields the store names in its errors, as the domain (and the
+// dataset file) names them, to the GraphQL arguments and input fields that carry them,
+// where the two differ: a reference is given by its ID, a country by its code. Every
+// other name is the same in both.
+var argumentNames = map[string]string{
+	"platform":         "platformId",
+	"parent":           "parentId",
+	"proposedBy":       "proposedById",
+	"official":         "officialId",
+	"session":          "sessionId",
+	"initiative":       "initiativeId",
+	"subject":          "subjectId",
+	"source":           "sourceId",
+	"sessions":         "sessionIds",
+	"topics":           "topicIds",
+	"country":          "countryCode",
+	"hostCountry":      "hostCountryCode",
+	"subjectCountries": "subjectCountryCodes",
+	"location.country": "location.countryCode",
+}
+
+// argumentName returns the GraphQL name of the field an error names.
+func argumentName(field string) string {
+	if name, ok := argumentNames[field]; ok {
+		return name
+	}
+	return field
+}
+
+// errorPresenter shows a domain error with its code (and the input field it concerns, by
+// its GraphQL name), keeps gqlgen's own coded errors (parse, validation, complexity), and
+// masks anything else as INTERNAL after logging it with its detail, so that a database
+// error never reaches a client.
 func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
@@ -32,10 +61,12 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		var appErr *model.Error
 		switch {
 		case errors.As(err, &appErr):
-			out.Message = appErr.Error()
-			ext["code"] = apierr.FromModel(appErr.Code)
-			if field := appErr.Field; field != "" {
-				ext["field"] = field
+			e := *appErr
+			e.Field = argumentName(e.Field)
+			out.Message = e.Error()
+			ext["code"] = apierr.FromModel(e.Code)
+			if e.Field != "" {
+				ext["field"] = e.Field
 			} else if field := argumentPath(ctx, gerr.Path); field != "" {
 				ext["field"] = field
 			}

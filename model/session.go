@@ -54,7 +54,7 @@ func (s *Session) Validate() error {
 		return err
 	}
 	if s.ParentID != nil && *s.ParentID == s.ID {
-		return FieldErrorf("parentId", "a session cannot be its own parent")
+		return FieldErrorf("parent", "a session cannot be its own parent")
 	}
 	return s.Location.Validate("location")
 }
