@@ -10,7 +10,8 @@ import (
 	"diplomacy-timeline/model"
 )
 
-// This file resolves the references and patches of mutation inputs.
+// This file checks the references of the store's inputs (primary keys; graph decodes the
+// IDs) and applies their patches.
 
 // tables maps node types with numeric keys to their tables.
 var tables = map[string]string{
@@ -46,8 +47,8 @@ func optRef(ctx context.Context, tx *gorm.DB, field, typ string, id *int64) erro
 
 // refs checks a list of references and returns them deduplicated.
 func refs(ctx context.Context, tx *gorm.DB, field, typ string, ids []int64) ([]int64, error) {
-	if len(ids) > 100 {
-		return nil, model.FieldErrorf(field, "at most 100 IDs")
+	if len(ids) > model.MaxRefs {
+		return nil, model.FieldErrorf(field, "at most %d IDs", model.MaxRefs)
 	}
 	keys := dedupe(ids)
 	var count int64

@@ -20,16 +20,14 @@ func decodeOptID(field, typ string, id *string) (*int64, error) {
 	return &n, err
 }
 
-// maxIDs bounds a list of IDs in an input; the limit is checked before any ID is decoded.
-const maxIDs = 100
-
-// decodeIDs decodes a list of IDs; nil stays nil (not given).
+// decodeIDs decodes a list of IDs; nil stays nil (not given). The store's limit on the
+// list is checked first, so that a long list is refused whatever it holds.
 func decodeIDs(field, typ string, ids []string) ([]int64, error) {
 	if ids == nil {
 		return nil, nil
 	}
-	if len(ids) > maxIDs {
-		return nil, model.FieldErrorf(field, "at most %d IDs", maxIDs)
+	if len(ids) > model.MaxRefs {
+		return nil, model.FieldErrorf(field, "at most %d IDs", model.MaxRefs)
 	}
 	out := make([]int64, len(ids))
 	for i, id := range ids {
