@@ -5,6 +5,7 @@ package graph_test
 // "as of a date" fields.
 
 import (
+	"diplomacy-timeline/apierr"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -1410,4 +1411,22 @@ func TestAsOfDate(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestSortEnumsRefuseUnknownValues: an orderBy value in the wrong case, sent as a
+// variable, gets past the validator's case-insensitive check and must be refused as the
+// client's mistake (BAD_USER_INPUT), never INTERNAL.
+func TestSortEnumsRefuseUnknownValues(t *testing.T) {
+	t.Parallel()
+	s := MustOpenServer(t, false)
+	for _, c := range []struct{ query, value string }{
+		{`query($d: SortOrder!) { sessions(orderBy: {field: START, direction: $d}) { totalCount } }`, "desc"},
+		{`query($f: SessionOrderField!) { sessions(orderBy: {field: $f}) { totalCount } }`, "start"},
+		{`query($d: SortOrder) { timeline(order: $d) { totalCount } }`, "asc"},
+	} {
+		r := s.Do(t, "", c.query, map[string]any{"d": c.value, "f": c.value})
+		if code := r.Code(t); code != apierr.BadUserInput {
+			t.Errorf("%s with %q: %s, want %s", c.query, c.value, code, apierr.BadUserInput)
+		}
+	}
 }

@@ -2,8 +2,6 @@ package graph
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -167,17 +165,16 @@ func clip(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// The sort enums were gqlgen's own until their Go types moved to model, and refused an
-// unknown value with a plain error, which the error presenter shows as INTERNAL (a
-// variable such as "desc" gets past the validator's case-insensitive check). They still
-// answer so; enumValue's BAD_USER_INPUT would be the better answer, and a change of the API.
+// The sort enums, like the others, refuse an unknown value as BAD_USER_INPUT: a variable
+// such as "desc" gets past the validator's case-insensitive check and is the client's
+// mistake, not an internal error.
 
 // MarshalSortOrder writes the enum value.
 func MarshalSortOrder(o model.SortOrder) graphql.Marshaler { return quoted(string(o)) }
 
 // UnmarshalSortOrder reads and checks an enum value.
 func UnmarshalSortOrder(v any) (model.SortOrder, error) {
-	return sortEnumValue[model.SortOrder](v, "SortOrder")
+	return enumValue[model.SortOrder](v, "SortOrder")
 }
 
 // MarshalCountryOrderField writes the enum value.
@@ -185,7 +182,7 @@ func MarshalCountryOrderField(f model.CountryOrderField) graphql.Marshaler { ret
 
 // UnmarshalCountryOrderField reads and checks an enum value.
 func UnmarshalCountryOrderField(v any) (model.CountryOrderField, error) {
-	return sortEnumValue[model.CountryOrderField](v, "CountryOrderField")
+	return enumValue[model.CountryOrderField](v, "CountryOrderField")
 }
 
 // MarshalPlatformOrderField writes the enum value.
@@ -195,7 +192,7 @@ func MarshalPlatformOrderField(f model.PlatformOrderField) graphql.Marshaler {
 
 // UnmarshalPlatformOrderField reads and checks an enum value.
 func UnmarshalPlatformOrderField(v any) (model.PlatformOrderField, error) {
-	return sortEnumValue[model.PlatformOrderField](v, "PlatformOrderField")
+	return enumValue[model.PlatformOrderField](v, "PlatformOrderField")
 }
 
 // MarshalSessionOrderField writes the enum value.
@@ -203,7 +200,7 @@ func MarshalSessionOrderField(f model.SessionOrderField) graphql.Marshaler { ret
 
 // UnmarshalSessionOrderField reads and checks an enum value.
 func UnmarshalSessionOrderField(v any) (model.SessionOrderField, error) {
-	return sortEnumValue[model.SessionOrderField](v, "SessionOrderField")
+	return enumValue[model.SessionOrderField](v, "SessionOrderField")
 }
 
 // MarshalOfficialOrderField writes the enum value.
@@ -213,7 +210,7 @@ func MarshalOfficialOrderField(f model.OfficialOrderField) graphql.Marshaler {
 
 // UnmarshalOfficialOrderField reads and checks an enum value.
 func UnmarshalOfficialOrderField(v any) (model.OfficialOrderField, error) {
-	return sortEnumValue[model.OfficialOrderField](v, "OfficialOrderField")
+	return enumValue[model.OfficialOrderField](v, "OfficialOrderField")
 }
 
 // MarshalInitiativeOrderField writes the enum value.
@@ -223,7 +220,7 @@ func MarshalInitiativeOrderField(f model.InitiativeOrderField) graphql.Marshaler
 
 // UnmarshalInitiativeOrderField reads and checks an enum value.
 func UnmarshalInitiativeOrderField(v any) (model.InitiativeOrderField, error) {
-	return sortEnumValue[model.InitiativeOrderField](v, "InitiativeOrderField")
+	return enumValue[model.InitiativeOrderField](v, "InitiativeOrderField")
 }
 
 // MarshalStatementOrderField writes the enum value.
@@ -233,7 +230,7 @@ func MarshalStatementOrderField(f model.StatementOrderField) graphql.Marshaler {
 
 // UnmarshalStatementOrderField reads and checks an enum value.
 func UnmarshalStatementOrderField(v any) (model.StatementOrderField, error) {
-	return sortEnumValue[model.StatementOrderField](v, "StatementOrderField")
+	return enumValue[model.StatementOrderField](v, "StatementOrderField")
 }
 
 // MarshalTopicOrderField writes the enum value.
@@ -241,7 +238,7 @@ func MarshalTopicOrderField(f model.TopicOrderField) graphql.Marshaler { return 
 
 // UnmarshalTopicOrderField reads and checks an enum value.
 func UnmarshalTopicOrderField(v any) (model.TopicOrderField, error) {
-	return sortEnumValue[model.TopicOrderField](v, "TopicOrderField")
+	return enumValue[model.TopicOrderField](v, "TopicOrderField")
 }
 
 // MarshalSourceOrderField writes the enum value.
@@ -249,20 +246,5 @@ func MarshalSourceOrderField(f model.SourceOrderField) graphql.Marshaler { retur
 
 // UnmarshalSourceOrderField reads and checks an enum value.
 func UnmarshalSourceOrderField(v any) (model.SourceOrderField, error) {
-	return sortEnumValue[model.SourceOrderField](v, "SourceOrderField")
-}
-
-// sortEnumValue reads a sort enum as gqlgen's generated enums read theirs.
-func sortEnumValue[T interface {
-	~string
-	IsValid() bool
-}](v any, name string) (T, error) {
-	s, ok := v.(string)
-	if !ok {
-		return "", errors.New("enums must be strings")
-	}
-	if !T(s).IsValid() {
-		return "", fmt.Errorf("%s is not a valid %s", s, name)
-	}
-	return T(s), nil
+	return enumValue[model.SourceOrderField](v, "SourceOrderField")
 }
