@@ -70,8 +70,8 @@ func filterCodes(field string, codes []string) ([]string, error) {
 
 // normalizeCodes upper-cases and checks a list of country codes from a filter or input.
 func normalizeCodes(field string, codes []string) ([]string, error) {
-	if len(codes) > 300 {
-		return nil, model.FieldErrorf(field, "at most 300 country codes")
+	if len(codes) > model.MaxFilterValues {
+		return nil, model.FieldErrorf(field, "at most %d country codes", model.MaxFilterValues)
 	}
 	out := make([]string, 0, len(codes))
 	for _, c := range codes {

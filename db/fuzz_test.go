@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"diplomacy-timeline/limits"
 	"diplomacy-timeline/model"
 )
 
@@ -141,18 +142,18 @@ func FuzzSearchTerms(f *testing.F) {
 }
 
 // FuzzDecodeOffset checks that decodeOffset never panics, refuses with EINVALID on
-// "after", accepts only offsets 0..maxSearchOffset, and accepts back every offset
+// "after", accepts only offsets 0..limits.MaxSearchOffset, and accepts back every offset
 // encodeOffset issues within that range.
 func FuzzDecodeOffset(f *testing.F) {
 	for _, s := range []string{
-		encodeOffset(0), encodeOffset(20), encodeOffset(maxSearchOffset), encodeOffset(maxSearchOffset + 1), encodeOffset(-1),
+		encodeOffset(0), encodeOffset(20), encodeOffset(limits.MaxSearchOffset), encodeOffset(limits.MaxSearchOffset + 1), encodeOffset(-1),
 		"", "=", fzRaw("offset:"), fzRaw("offset:+5"), fzRaw("offset: 5"), fzRaw("offset:05"), fzRaw("offset:5\x00"),
 		fzRaw("offset:99999999999999999999"), fzRaw("Offset:5"), fzRaw("offset:0x10"), fzRaw("offset:1e3"),
 		fzRaw("offset:5") + "=", "b2Zmc2V0OjU", "b2Zmc2V0OjU=", encodeCursor(int64(1), int64(1)),
 	} {
 		f.Add(s, 0)
 	}
-	f.Add("", maxSearchOffset)
+	f.Add("", limits.MaxSearchOffset)
 	f.Add("", -5)
 	f.Add("", 1<<40)
 	f.Fuzz(func(t *testing.T, s string, n int) {
@@ -162,16 +163,16 @@ func FuzzDecodeOffset(f *testing.F) {
 			if got != 0 {
 				t.Fatalf("decodeOffset(%q) failed but returned %d", s, got)
 			}
-		} else if got < 0 || got > maxSearchOffset {
-			t.Fatalf("decodeOffset(%q) = %d, outside 0..%d", s, got, maxSearchOffset)
+		} else if got < 0 || got > limits.MaxSearchOffset {
+			t.Fatalf("decodeOffset(%q) = %d, outside 0..%d", s, got, limits.MaxSearchOffset)
 		}
 
 		got, err = decodeOffset(encodeOffset(n))
 		switch {
-		case n >= 0 && n <= maxSearchOffset && (err != nil || got != n):
+		case n >= 0 && n <= limits.MaxSearchOffset && (err != nil || got != n):
 			t.Fatalf("decodeOffset(encodeOffset(%d)) = %d, %v", n, got, err)
-		case (n < 0 || n > maxSearchOffset) && err == nil:
-			t.Fatalf("decodeOffset(encodeOffset(%d)) accepted %d, outside 0..%d", n, got, maxSearchOffset)
+		case (n < 0 || n > limits.MaxSearchOffset) && err == nil:
+			t.Fatalf("decodeOffset(encodeOffset(%d)) accepted %d, outside 0..%d", n, got, limits.MaxSearchOffset)
 		}
 	})
 }

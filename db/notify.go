@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"diplomacy-timeline/limits"
 	"sync"
 
 	"gorm.io/gorm"
@@ -52,7 +53,7 @@ func (h *hub) publish(ids []int64) {
 
 // SubscribeEntries returns the IDs of timeline entries added from now on, until ctx ends.
 func (s *Store) SubscribeEntries(ctx context.Context) <-chan int64 {
-	ch := make(chan int64, 256)
+	ch := make(chan int64, limits.SubscriberBuffer)
 	s.hub.mu.Lock()
 	if s.hub.subs == nil {
 		s.hub.subs = map[chan int64]struct{}{}

@@ -11,6 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"diplomacy-timeline/limits"
 	"diplomacy-timeline/model"
 )
 
@@ -22,12 +23,6 @@ type Page struct {
 	// only when the client selected totalCount.
 	Count bool
 }
-
-// Page sizes.
-const (
-	DefaultPageSize = 20
-	MaxPageSize     = 100
-)
 
 // Conn is one page of a connection.
 type Conn[T any] struct {
@@ -106,8 +101,8 @@ func checkPage(p Page) (limit int, backward bool, err error) {
 		name string
 		v    *int
 	}{{"first", p.First}, {"last", p.Last}} {
-		if a.v != nil && (*a.v < 0 || *a.v > MaxPageSize) {
-			return 0, false, model.FieldErrorf(a.name, "must be between 0 and %d, got %d", MaxPageSize, *a.v)
+		if a.v != nil && (*a.v < 0 || *a.v > limits.MaxPageSize) {
+			return 0, false, model.FieldErrorf(a.name, "must be between 0 and %d, got %d", limits.MaxPageSize, *a.v)
 		}
 	}
 	switch {
@@ -118,9 +113,9 @@ func checkPage(p Page) (limit int, backward bool, err error) {
 	case p.First != nil:
 		return *p.First, false, nil
 	case p.Before != nil && p.After == nil:
-		return DefaultPageSize, true, nil
+		return limits.DefaultPageSize, true, nil
 	}
-	return DefaultPageSize, false, nil
+	return limits.DefaultPageSize, false, nil
 }
 
 // paginate runs a keyset-paginated query on T's table, whose primary key is idCol (a

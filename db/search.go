@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode"
 
+	"diplomacy-timeline/limits"
 	"diplomacy-timeline/model"
 )
 
@@ -45,7 +46,6 @@ type SearchPage struct {
 const (
 	maxSearchTerms   = 16
 	maxSearchTermLen = 64
-	maxSearchOffset  = 10000
 )
 
 // searchTerms reads a user's query as words — runs of letters and digits, lower-cased —
@@ -144,7 +144,7 @@ func decodeOffset(s string) (int, error) {
 		return 0, bad
 	}
 	n, err := strconv.Atoi(strings.TrimPrefix(string(raw), "offset:"))
-	if err != nil || n < 0 || n > maxSearchOffset {
+	if err != nil || n < 0 || n > limits.MaxSearchOffset {
 		return 0, bad
 	}
 	return n, nil

@@ -12,9 +12,6 @@ import (
 	"diplomacy-timeline/model"
 )
 
-// maxTextFilterWords bounds the words of a timeline text filter.
-const maxTextFilterWords = 8
-
 // yearSpan is the longest period a date without an end can cover: a year's key spans
 // yyyy0000..yyyy9999.
 const yearSpan = 9999
@@ -30,32 +27,8 @@ const yearSpan = 9999
 // three parts that each read an index range: entries that start on or after from; entries
 // that start less than a year before it and reach it (partial dates, short ranges); and
 // the few long ranges (over a year, through a partial index) that started earlier still.
-func timelineScopes(f *model.TimelineFilter, keys slugKeys) ([]func(*gorm.DB) *gorm.DB, error) {
-	if f == nil {
-		f = &model.TimelineFilter{}
-	}
-	codes, err := filterCodes("filter.countries", f.Countries)
-	if err != nil {
-		return nil, err
-	}
-	for _, list := range []struct {
-		field string
-		n     int
-	}{{"filter.kinds", len(f.Kinds)}, {"filter.platforms", len(f.Platforms)}, {"filter.officials", len(f.Officials)}, {"filter.topics", len(f.Topics)}} {
-		if list.n > 100 {
-			return nil, model.FieldErrorf(list.field, "at most 100 values")
-		}
-	}
-	var words []string
-	if f.Text != nil {
-		if err := model.OptionalText("filter.text", f.Text, 500); err != nil {
-			return nil, err
-		}
-		words = strings.Fields(strings.ToLower(*f.Text))
-		if len(words) > maxTextFilterWords {
-			return nil, model.FieldErrorf("filter.text", "at most %d words", maxTextFilterWords)
-		}
-	}
+func timelineScopes(f *model.TimelineFilter, keys slugKeys) []func(*gorm.DB) *gorm.DB {
+	codes, words := f.Countries, f.TextWords()
 	common := func(q *gorm.DB) *gorm.DB {
 		if f.To != nil {
 			q = q.Where("timeline_entries.date_key <= ?", f.To.LastKey())
@@ -92,7 +65,7 @@ func timelineScopes(f *model.TimelineFilter, keys slugKeys) ([]func(*gorm.DB) *g
 		return q
 	}
 	if f.From == nil {
-		return []func(*gorm.DB) *gorm.DB{common}, nil
+		return []func(*gorm.DB) *gorm.DB{common}
 	}
 	from := f.From.Key()
 	return []func(*gorm.DB) *gorm.DB{
@@ -107,7 +80,7 @@ func timelineScopes(f *model.TimelineFilter, keys slugKeys) ([]func(*gorm.DB) *g
 			return common(q).Where("timeline_entries.last_key - timeline_entries.date_key > 9999 AND timeline_entries.date_key < ? AND timeline_entries.last_key >= ?",
 				from-yearSpan, from)
 		},
-	}, nil
+	}
 }
 
 // slugKeys are the primary keys of the slugs a timeline filter names. Resolving them
@@ -117,30 +90,30 @@ type slugKeys struct {
 	platforms, topics, officials []int64
 }
 
-// timelineScopes resolves the filter's slugs and builds its scopes.
+// timelineScopes checks the filter (model.TimelineFilter.Normalized, before any
+// statement runs), resolves its slugs and builds its scopes.
 func (s *Store) timelineScopes(ctx context.Context, f *model.TimelineFilter) ([]func(*gorm.DB) *gorm.DB, error) {
+	f, err := f.Normalized()
+	if err != nil {
+		return nil, err
+	}
 	var keys slugKeys
-	if f != nil {
-		for _, r := range []struct {
-			table string
-			slugs []string
-			dst   *[]int64
-		}{{"platforms", f.Platforms, &keys.platforms}, {"topics", f.Topics, &keys.topics}, {"officials", f.Officials, &keys.officials}} {
-			if r.slugs == nil {
-				continue
-			}
-			if len(r.slugs) > 100 {
-				break // timelineScopes reports it
-			}
-			if err := s.read(ctx).Table(r.table).Where("slug IN ?", r.slugs).Order("id").Pluck("id", r.dst).Error; err != nil {
-				return nil, fmt.Errorf("timeline filter: %w", err)
-			}
-			if len(*r.dst) == 0 {
-				*r.dst = []int64{0} // no such slug: matches nothing
-			}
+	for _, r := range []struct {
+		table string
+		slugs []string
+		dst   *[]int64
+	}{{"platforms", f.Platforms, &keys.platforms}, {"topics", f.Topics, &keys.topics}, {"officials", f.Officials, &keys.officials}} {
+		if r.slugs == nil {
+			continue
+		}
+		if err := s.read(ctx).Table(r.table).Where("slug IN ?", r.slugs).Order("id").Pluck("id", r.dst).Error; err != nil {
+			return nil, fmt.Errorf("timeline filter: %w", err)
+		}
+		if len(*r.dst) == 0 {
+			*r.dst = []int64{0} // no such slug: matches nothing
 		}
 	}
-	return timelineScopes(f, keys)
+	return timelineScopes(f, keys), nil
 }
 
 // Timeline returns a page of the timeline, ordered by date key then entry ID (see
@@ -265,6 +238,6 @@ func (s *Store) TimelineEntryIfMatches(ctx context.Context, id int64, f *model.T
 // CheckTimelineFilter validates a filter without running it, so a subscription can refuse
 // a bad one at once.
 func CheckTimelineFilter(f *model.TimelineFilter) error {
-	_, err := timelineScopes(f, slugKeys{})
+	_, err := f.Normalized()
 	return err
 }

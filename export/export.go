@@ -278,9 +278,6 @@ func parseExportParams(raw string) (exportParams, error) {
 	if p.filter.To, err = date("to"); err != nil {
 		return p, err
 	}
-	if p.filter.From != nil && p.filter.To != nil && p.filter.From.First().After(p.filter.To.Last()) {
-		return p, model.FieldErrorf("to", "%s ends before from=%s begins", p.filter.To, p.filter.From)
-	}
 	list := func(name string) []string {
 		var out []string
 		for _, v := range q[name] {
@@ -305,34 +302,8 @@ func parseExportParams(raw string) (exportParams, error) {
 			p.filter.Kinds = append(p.filter.Kinds, kind)
 		}
 	}
-	for _, c := range list("countries") {
-		code, err := model.NormalizeCountryCode("countries", c)
-		if err != nil {
-			return p, err
-		}
-		if !model.IsCountryCode(code) {
-			return p, model.FieldErrorf("countries", "%q is not an ISO 3166-1 alpha-2 country code", code)
-		}
-		if !slices.Contains(p.filter.Countries, code) {
-			p.filter.Countries = append(p.filter.Countries, code)
-		}
-	}
-	for _, s := range []struct {
-		name string
-		dst  *[]string
-	}{{"platforms", &p.filter.Platforms}, {"officials", &p.filter.Officials}, {"topics", &p.filter.Topics}} {
-		for _, slug := range list(s.name) {
-			if err := model.ValidateSlug(s.name, slug); err != nil {
-				return p, err
-			}
-			*s.dst = append(*s.dst, slug)
-		}
-	}
-	for _, name := range exportListParams {
-		if n := len(list(name)); n > limits.MaxTimelineFilterValues {
-			return p, model.FieldErrorf(name, "at most %d values, got %d", limits.MaxTimelineFilterValues, n)
-		}
-	}
+	p.filter.Countries = list("countries")
+	p.filter.Platforms, p.filter.Officials, p.filter.Topics = list("platforms"), list("officials"), list("topics")
 	if v, ok := single("text"); ok {
 		p.filter.Text = &v
 	}
@@ -356,6 +327,17 @@ func parseExportParams(raw string) (exportParams, error) {
 	if v, ok := single("after"); ok {
 		p.after = &v
 	}
+	// The filter's own rules (country codes, slugs, list sizes, the period) are the
+	// timeline's, checked once by the model for the GraphQL API and the exports alike.
+	f, err := p.filter.Normalized()
+	if err != nil {
+		var e *model.Error
+		if errors.As(err, &e) {
+			return p, model.FieldErrorf(exportParamName(e.Field), "%s", e.Message)
+		}
+		return p, err
+	}
+	p.filter = *f
 	return p, nil
 }
 

@@ -4,17 +4,15 @@ import (
 	"context"
 	"strconv"
 
+	"diplomacy-timeline/limits"
 	"diplomacy-timeline/model"
 )
-
-// MaxNodes is the most IDs nodes(ids:) accepts at once.
-const MaxNodes = 100
 
 // loadNodes resolves global IDs to records through the loaders, batching by type; an ID
 // of a record that does not exist gives nil, a malformed one an EINVALID error.
 func (r *Resolver) loadNodes(ctx context.Context, field string, ids []string) ([]Node, error) {
-	if len(ids) > MaxNodes {
-		return nil, model.FieldErrorf(field, "at most %d IDs per request, got %d", MaxNodes, len(ids))
+	if len(ids) > limits.MaxNodeIDs {
+		return nil, model.FieldErrorf(field, "at most %d IDs per request, got %d", limits.MaxNodeIDs, len(ids))
 	}
 	l := r.loaders(ctx)
 	thunks := make([]func() (Node, error), len(ids))

@@ -1,11 +1,16 @@
 // Package limits names, in one place, every bound the server puts on what a client may
 // ask for: the configurable limits of a request (Config, each with a flag and an
-// environment variable in server.go) and the fixed caps of the API contract (page sizes,
-// list lengths, export sizes). A refusal of any of them is a coded error; the codes live
+// environment variable in config.go) and the fixed caps of the API contract (page sizes,
+// list lengths, export sizes); the caps that are rules of the domain's validation are
+// defined in model, which checks them, and listed here too. A refusal of any of them is a coded error; the codes live
 // with the layers that refuse (graph, httpapi, export) and in package apierr.
 package limits
 
-import "time"
+import (
+	"time"
+
+	"diplomacy-timeline/model"
+)
 
 // Config bounds what one request may cost. A zero shape limit means its default, a zero
 // rate means no rate limit.
@@ -81,11 +86,15 @@ const (
 	MaxPageSize = 100
 	// MaxNodeIDs is the most IDs one nodes(ids:) or one list of IDs in an input takes.
 	MaxNodeIDs = 100
-	// MaxFilterValues is the most values one list of a filter takes.
-	MaxFilterValues = 300
+	// MaxFilterValues is the most values one list of a filter takes (model's rule).
+	MaxFilterValues = model.MaxFilterValues
 	// MaxTimelineFilterValues is the most values of one of the timeline filter's lists
-	// other than countries (which take MaxFilterValues).
-	MaxTimelineFilterValues = 100
+	// other than countries, which take MaxFilterValues (model's rule).
+	MaxTimelineFilterValues = model.MaxTimelineFilterValues
+	// MaxTextFilterWords is the most words of a timeline text filter (model's rule).
+	MaxTextFilterWords = model.MaxTextFilterWords
+	// MaxRefs is the most references one list of a mutation input takes (model's rule).
+	MaxRefs = model.MaxRefs
 	// MaxSearchOffset is how deep search pages may go: ranking is exact, so a page costs
 	// every match before it.
 	MaxSearchOffset = 10000

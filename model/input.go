@@ -4,9 +4,6 @@ package model
 // store checks that they exist), countries are ISO codes. The GraphQL inputs without IDs
 // or omittable fields bind to these as they are; graph turns the others into them.
 
-// MaxRefs bounds a list of references in one input.
-const MaxRefs = 100
-
 // Patch is one field of an update: Set says whether the update gives the field at all
 // (a field left out stays as it is), Value what the field becomes; for an optional field
 // a nil Value clears it.
