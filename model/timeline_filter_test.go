@@ -34,7 +34,9 @@ func TestTimelineFilterNormalized(t *testing.T) {
 		{"countries upper-cased, repeats dropped", &model.TimelineFilter{Countries: []string{"kz", " UZ", "KZ"}}, "",
 			func(f *model.TimelineFilter) bool { return slices.Equal(f.Countries, []string{"KZ", "UZ"}) }},
 		{"an empty list stays empty (matches nothing)", &model.TimelineFilter{Countries: []string{}, Topics: []string{}}, "",
-			func(f *model.TimelineFilter) bool { return f.Countries != nil && len(f.Countries) == 0 && f.Topics != nil }},
+			func(f *model.TimelineFilter) bool {
+				return f.Countries != nil && len(f.Countries) == 0 && f.Topics != nil
+			}},
 		{"unassigned code", &model.TimelineFilter{Countries: []string{"UK"}}, "filter.countries", nil},
 		{"not a code", &model.TimelineFilter{Countries: []string{"KZZ"}}, "filter.countries", nil},
 		{"every country", &model.TimelineFilter{Countries: codes}, "", func(f *model.TimelineFilter) bool { return len(f.Countries) == len(codes) }},
