@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"diplomacy-timeline/db"
+	"diplomacy-timeline/db/dataset"
 	"diplomacy-timeline/model"
 )
 
@@ -108,7 +109,7 @@ func exportDataset(ctx context.Context, args []string, stdout, stderr io.Writer,
 		return err
 	}
 	defer store.Close()
-	return store.Export(ctx, stdout)
+	return dataset.Export(ctx, store, stdout)
 }
 
 // importDataset implements `import [--db DSN] FILE`, reporting progress on stderr.
@@ -155,7 +156,7 @@ func importDataset(ctx context.Context, args []string, stdin io.Reader, stderr i
 	var stage string
 	var done int
 	last := began
-	stats, err := store.Import(ctx, in, func(s string, n, total int) {
+	stats, err := dataset.Import(ctx, store, in, func(s string, n, total int) {
 		if s != stage && stage != "" {
 			report(stage, done, 0)
 			last = time.Now()
@@ -172,7 +173,7 @@ func importDataset(ctx context.Context, args []string, stdin io.Reader, stderr i
 	fmt.Fprintf(stderr, "imported %s in %.1fs:\n", name, time.Since(began).Seconds())
 	for _, c := range []struct {
 		kind  string
-		count db.ImportCount
+		count dataset.ImportCount
 	}{{"topics", stats.Topics}, {"sources", stats.Sources}, {"platforms", stats.Platforms}, {"officials", stats.Officials},
 		{"sessions", stats.Sessions}, {"initiatives", stats.Initiatives}, {"statements", stats.Statements}} {
 		fmt.Fprintf(stderr, "  %-12s %7d created %7d updated\n", c.kind, c.count.Created, c.count.Updated)

@@ -21,6 +21,17 @@ func MustOpenDB(tb testing.TB, path string) *db.Store {
 	return s
 }
 
+// openEmpty opens a fresh database with nothing but the countries.
+func openEmpty(tb testing.TB) *db.Store {
+	tb.Helper()
+	s, err := db.Open(context.Background(), dbtest.DSN(tb), db.Options{NoDataset: true, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		tb.Fatalf("open: %v", err)
+	}
+	tb.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
 func count(tb testing.TB, s *db.Store) (sessions, topics, countries int) {
 	tb.Helper()
 	ctx := context.Background()

@@ -8,8 +8,8 @@ import (
 // This file defines the dataset format: one JSON document that holds a whole world —
 // every record and relation of the database except derived data (timeline entries, search
 // documents) and bookkeeping (IDs, creation times) — so that it can be exported from one
-// database and imported into another. The database side is db/dataset_export.go and
-// db/dataset_import.go.
+// database and imported into another. The database side is package db/dataset (export.go
+// and import.go).
 //
 // # Shape
 //

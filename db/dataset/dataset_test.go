@@ -1,4 +1,4 @@
-package db_test
+package dataset_test
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"diplomacy-timeline/db"
+	"diplomacy-timeline/db/dataset"
 	"diplomacy-timeline/db/dbtest"
 	"diplomacy-timeline/model"
 )
@@ -29,18 +30,29 @@ func openEmpty(tb testing.TB) *db.Store {
 	return s
 }
 
+// mustOpenDB opens a fresh database with the default dataset, and closes it at the end.
+func mustOpenDB(tb testing.TB) *db.Store {
+	tb.Helper()
+	s, err := db.Open(context.Background(), dbtest.DSN(tb), db.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		tb.Fatalf("open: %v", err)
+	}
+	tb.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
 func exportOf(tb testing.TB, s *db.Store) []byte {
 	tb.Helper()
 	var buf bytes.Buffer
-	if err := s.Export(context.Background(), &buf); err != nil {
+	if err := dataset.Export(context.Background(), s, &buf); err != nil {
 		tb.Fatalf("export: %v", err)
 	}
 	return buf.Bytes()
 }
 
-func mustImport(tb testing.TB, s *db.Store, data []byte) db.ImportStats {
+func mustImport(tb testing.TB, s *db.Store, data []byte) dataset.ImportStats {
 	tb.Helper()
-	stats, err := s.Import(context.Background(), bytes.NewReader(data), nil)
+	stats, err := dataset.Import(context.Background(), s, bytes.NewReader(data), nil)
 	if err != nil {
 		tb.Fatalf("import: %v", err)
 	}
@@ -135,7 +147,7 @@ func derived(tb testing.TB, s *db.Store, words ...string) string {
 // database and exports that: the two files are the same bytes, and the timeline and the
 // search index are the same.
 func TestDatasetRoundTripDefault(t *testing.T) {
-	a := MustOpenDB(t, dbtest.DSN(t))
+	a := mustOpenDB(t)
 	first := exportOf(t, a)
 	for _, want := range []string{`"format": "diplomacy-timeline/dataset"`, `"slug": "c5-plus-1-special-session-on-afghanistan-2023"`,
 		`"parent": "c5-plus-1-special-session-on-afghanistan-2023"`, `"official": "thomas-west"`, `"status": "PROPOSED"`,
@@ -146,9 +158,9 @@ func TestDatasetRoundTripDefault(t *testing.T) {
 	}
 	b := openEmpty(t)
 	stats := mustImport(t, b, first)
-	want := db.ImportStats{Topics: db.ImportCount{Created: 7}, Sources: db.ImportCount{Created: 1}, Platforms: db.ImportCount{Created: 1},
-		Officials: db.ImportCount{Created: 4}, Sessions: db.ImportCount{Created: 2}, Initiatives: db.ImportCount{Created: 1},
-		Statements: db.ImportCount{Created: 3}, Derived: 12}
+	want := dataset.ImportStats{Topics: dataset.ImportCount{Created: 7}, Sources: dataset.ImportCount{Created: 1}, Platforms: dataset.ImportCount{Created: 1},
+		Officials: dataset.ImportCount{Created: 4}, Sessions: dataset.ImportCount{Created: 2}, Initiatives: dataset.ImportCount{Created: 1},
+		Statements: dataset.ImportCount{Created: 3}, Derived: 12}
 	if stats != want {
 		t.Fatalf("import stats = %+v, want %+v", stats, want)
 	}
@@ -185,7 +197,7 @@ func TestDatasetRoundTripGenerated(t *testing.T) {
 
 	b := openEmpty(t)
 	var stages []string
-	stats, err := b.Import(ctx, bytes.NewReader(first), func(stage string, n, total int) {
+	stats, err := dataset.Import(ctx, b, bytes.NewReader(first), func(stage string, n, total int) {
 		if len(stages) == 0 || stages[len(stages)-1] != stage {
 			stages = append(stages, stage)
 		}
@@ -212,7 +224,7 @@ func TestDatasetRoundTripGenerated(t *testing.T) {
 
 	// Importing again updates every record and creates none.
 	stats = mustImport(t, b, first)
-	if stats.Sessions != (db.ImportCount{Updated: sessions}) || stats.Statements.Created != 0 || stats.Sources.Created != 0 ||
+	if stats.Sessions != (dataset.ImportCount{Updated: sessions}) || stats.Statements.Created != 0 || stats.Sources.Created != 0 ||
 		stats.Officials.Created != 0 || stats.Initiatives.Created != 0 || stats.Platforms.Created != 0 || stats.Topics.Created != 0 {
 		t.Fatalf("second import stats = %+v", stats)
 	}
@@ -225,7 +237,7 @@ func TestDatasetRoundTripGenerated(t *testing.T) {
 // TestDatasetCanonicalForm checks that an export is exactly the model.Dataset it holds,
 // encoded: the Go types describe the whole format.
 func TestDatasetCanonicalForm(t *testing.T) {
-	data := exportOf(t, MustOpenDB(t, dbtest.DSN(t)))
+	data := exportOf(t, mustOpenDB(t))
 	sameBytes(t, "export and its re-encoding", data, encode(t, decode(t, data)))
 
 	empty := exportOf(t, openEmpty(t))
@@ -234,7 +246,7 @@ func TestDatasetCanonicalForm(t *testing.T) {
 	}
 	sameBytes(t, "empty export and its re-encoding", empty, encode(t, decode(t, empty)))
 	s := openEmpty(t)
-	if stats := mustImport(t, s, empty); stats != (db.ImportStats{}) {
+	if stats := mustImport(t, s, empty); stats != (dataset.ImportStats{}) {
 		t.Fatalf("import of an empty dataset: %+v", stats)
 	}
 }
@@ -242,7 +254,7 @@ func TestDatasetCanonicalForm(t *testing.T) {
 // TestDatasetImportTwice imports the same file twice: nothing is duplicated and the
 // export is unchanged.
 func TestDatasetImportTwice(t *testing.T) {
-	data := exportOf(t, MustOpenDB(t, dbtest.DSN(t)))
+	data := exportOf(t, mustOpenDB(t))
 	s := openEmpty(t)
 	mustImport(t, s, data)
 	before := derived(t, s, "Astana", "Kazinform")
@@ -265,9 +277,9 @@ func TestDatasetImportTwice(t *testing.T) {
 	if got := stamps(); got != stampsBefore {
 		t.Errorf("update times after importing the same file again: %s, were %s", got, stampsBefore)
 	}
-	want := db.ImportStats{Topics: db.ImportCount{Updated: 7}, Sources: db.ImportCount{Updated: 1}, Platforms: db.ImportCount{Updated: 1},
-		Officials: db.ImportCount{Updated: 4}, Sessions: db.ImportCount{Updated: 2}, Initiatives: db.ImportCount{Updated: 1},
-		Statements: db.ImportCount{Updated: 3}, Derived: 12}
+	want := dataset.ImportStats{Topics: dataset.ImportCount{Updated: 7}, Sources: dataset.ImportCount{Updated: 1}, Platforms: dataset.ImportCount{Updated: 1},
+		Officials: dataset.ImportCount{Updated: 4}, Sessions: dataset.ImportCount{Updated: 2}, Initiatives: dataset.ImportCount{Updated: 1},
+		Statements: dataset.ImportCount{Updated: 3}, Derived: 12}
 	if stats != want {
 		t.Fatalf("second import stats = %+v, want %+v", stats, want)
 	}
@@ -298,7 +310,7 @@ func ptr[T any](v T) *T { return &v }
 // TestDatasetImportUpdates imports a changed file over the data it came from: records
 // are updated in place, their nested lists replaced, and the export is the changed file.
 func TestDatasetImportUpdates(t *testing.T) {
-	s := MustOpenDB(t, dbtest.DSN(t))
+	s := mustOpenDB(t)
 	d := decode(t, exportOf(t, s))
 
 	special, meeting := &d.Sessions[0], &d.Sessions[1]
@@ -328,7 +340,7 @@ func TestDatasetImportUpdates(t *testing.T) {
 	want := encode(t, d)
 
 	stats := mustImport(t, s, want)
-	if stats.Statements != (db.ImportCount{Created: 1, Updated: 3}) || stats.Sessions != (db.ImportCount{Updated: 2}) {
+	if stats.Statements != (dataset.ImportCount{Created: 1, Updated: 3}) || stats.Sessions != (dataset.ImportCount{Updated: 2}) {
 		t.Fatalf("import stats = %+v", stats)
 	}
 	sameBytes(t, "export after importing changes", want, exportOf(t, s))
@@ -354,7 +366,7 @@ func TestDatasetImportUpdates(t *testing.T) {
 // TestDatasetImportMerges imports a file that refers to records the database has and the
 // file has not: references resolve to the database, and the rest is left alone.
 func TestDatasetImportMerges(t *testing.T) {
-	s := MustOpenDB(t, dbtest.DSN(t))
+	s := mustOpenDB(t)
 	before := decode(t, exportOf(t, s))
 	file := []byte(`{
   "format": "diplomacy-timeline/dataset",
@@ -373,7 +385,7 @@ func TestDatasetImportMerges(t *testing.T) {
   ]
 }`)
 	stats := mustImport(t, s, file)
-	if stats.Sessions != (db.ImportCount{Created: 1}) || stats.Derived != 1 {
+	if stats.Sessions != (dataset.ImportCount{Created: 1}) || stats.Derived != 1 {
 		t.Fatalf("import stats = %+v", stats)
 	}
 	after := decode(t, exportOf(t, s))
@@ -390,7 +402,7 @@ func TestDatasetImportMerges(t *testing.T) {
 // refused with its code and a message that names the record and the field, and the
 // database is as it was.
 func TestDatasetRejectsBrokenFiles(t *testing.T) {
-	good := exportOf(t, MustOpenDB(t, dbtest.DSN(t)))
+	good := exportOf(t, mustOpenDB(t))
 	edit := func(fn func(d *model.Dataset)) []byte {
 		d := decode(t, good)
 		fn(d)
@@ -504,7 +516,7 @@ func TestDatasetRejectsBrokenFiles(t *testing.T) {
 	beforeDerived := derived(t, s, "Astana")
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := s.Import(context.Background(), bytes.NewReader(c.file), nil)
+			_, err := dataset.Import(context.Background(), s, bytes.NewReader(c.file), nil)
 			if err == nil {
 				t.Fatal("the import was accepted")
 			}
@@ -544,7 +556,7 @@ func TestDatasetExportMatchesSchema(t *testing.T) {
 	if _, err := generated.Generate(context.Background(), db.GenerateOptions{Sessions: 300, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
-	for name, s := range map[string]*db.Store{"default": MustOpenDB(t, dbtest.DSN(t)), "generated": generated} {
+	for name, s := range map[string]*db.Store{"default": mustOpenDB(t), "generated": generated} {
 		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(exportOf(t, s)))
 		if err != nil {
 			t.Fatal(err)
@@ -560,7 +572,7 @@ func TestDatasetExportMatchesSchema(t *testing.T) {
 // still update it rather than add a copy.
 func TestDatasetSourceKeys(t *testing.T) {
 	ctx := context.Background()
-	a := MustOpenDB(t, dbtest.DSN(t))
+	a := mustOpenDB(t)
 	special, err := a.Session(ctx, "c5-plus-1-special-session-on-afghanistan-2023")
 	if err != nil {
 		t.Fatal(err)
@@ -587,7 +599,7 @@ func TestDatasetSourceKeys(t *testing.T) {
 	b := openEmpty(t)
 	mustImport(t, b, first)
 	sameBytes(t, "round trip with alike sources", first, exportOf(t, b))
-	if stats := mustImport(t, b, first); stats.Sources != (db.ImportCount{Updated: 3}) {
+	if stats := mustImport(t, b, first); stats.Sources != (dataset.ImportCount{Updated: 3}) {
 		t.Fatalf("second import: sources %+v", stats.Sources)
 	}
 
@@ -602,7 +614,7 @@ func TestDatasetSourceKeys(t *testing.T) {
 			}
 		}
 	}
-	if stats := mustImport(t, b, encode(t, d)); stats.Sources != (db.ImportCount{Updated: 3}) {
+	if stats := mustImport(t, b, encode(t, d)); stats.Sources != (dataset.ImportCount{Updated: 3}) {
 		t.Fatalf("import with a hand-written key: sources %+v", stats.Sources)
 	}
 	sameBytes(t, "export after an import with a hand-written key", first, exportOf(t, b))

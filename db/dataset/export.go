@@ -1,4 +1,10 @@
-package db
+// Package dataset writes and reads a whole database in the dataset format
+// (model/dataset.go): Export and Import, used by the export and import commands. It
+// reaches the store through db's seam for work on many records at once — Store.Snapshot
+// for a consistent read, Store.Transact and db.Tx for one write transaction through the
+// mutations' validating functions — so that package db holds the store and its queries,
+// and this package what the file format needs.
+package dataset
 
 import (
 	"bufio"
@@ -6,7 +12,6 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -17,23 +22,24 @@ import (
 
 	"gorm.io/gorm"
 
+	"diplomacy-timeline/db"
 	"diplomacy-timeline/model"
 )
 
-// The export of the dataset format (model/dataset.go): Export writes the whole database as
-// one canonical JSON document, record by record from one consistent snapshot. Import
-// (dataset_import.go) reads one as a stream and writes it in one transaction through the
-// same validating functions the mutations use.
+// The export of the dataset format: Export writes the whole database as one canonical JSON
+// document, record by record from one consistent snapshot. Import (import.go) reads one as
+// a stream and writes it in one transaction through the same validating functions the
+// mutations use.
 
 // exportBatch is how many records an export loads, with their relations, at a time.
 const exportBatch = 1000
 
-// Export writes every record of the database to w in the dataset format, in canonical
-// form (see model.Dataset): the same data gives the same bytes. It reads one consistent
+// Export writes every record of the store to w in the dataset format, in canonical form
+// (see model.Dataset): the same data gives the same bytes. It reads one consistent
 // snapshot, so writes made meanwhile are either wholly in it or not at all.
-func (s *Store) Export(ctx context.Context, w io.Writer) error {
+func Export(ctx context.Context, s *db.Store, w io.Writer) error {
 	out := newDatasetWriter(w)
-	err := s.snapshot(ctx, func(tx *gorm.DB) error {
+	err := s.Snapshot(ctx, func(tx *gorm.DB) error {
 		ex := &exporter{ctx: ctx, tx: tx, out: out, slugs: map[string]map[int64]string{}, order: map[string][]int64{}}
 		return ex.run()
 	})
@@ -41,22 +47,6 @@ func (s *Store) Export(ctx context.Context, w io.Writer) error {
 		return fmt.Errorf("export: %w", err)
 	}
 	return nil
-}
-
-// snapshot runs fn on one read-only transaction. SQLite's readers open their transactions
-// IMMEDIATE, which would hold the write lock for the whole export, so the snapshot begins
-// DEFERRED by hand: in WAL mode it then never blocks the writer.
-func (s *Store) snapshot(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if s.dialect == dialectPostgres {
-		return s.gdb.WithContext(ctx).Transaction(fn, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
-	}
-	return s.gdb.WithContext(ctx).Connection(func(conn *gorm.DB) error {
-		if err := conn.Exec("BEGIN DEFERRED").Error; err != nil {
-			return err
-		}
-		defer conn.WithContext(context.Background()).Exec("ROLLBACK")
-		return fn(conn.Session(&gorm.Session{NewDB: true}))
-	})
 }
 
 // datasetWriter writes a dataset section by section and record by record, producing
@@ -216,7 +206,7 @@ func (ex *exporter) countries() error {
 func (ex *exporter) topics() error {
 	ex.out.begin("topics")
 	return batches(ex.order["topics"], func(ids []int64) error {
-		rows, err := whereIn[model.Topic](ex.ctx, ex.tx, "id", ids, "")
+		rows, err := db.WhereIn[model.Topic](ex.ctx, ex.tx, "id", ids, "")
 		if err != nil {
 			return err
 		}
@@ -253,7 +243,7 @@ func sourceIdentity(title string, publisher, url *string, publishedOn *model.Dat
 func sourceBaseKey(src *model.Source) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range strings.ToLower(fold(deref(src.Publisher))) {
+	for _, r := range strings.ToLower(db.Fold(deref(src.Publisher))) {
 		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
 			if dash && b.Len() > 0 {
 				b.WriteByte('-')
@@ -328,8 +318,8 @@ func (ex *exporter) sources() error {
 // citations loads the citations of a page of records of the citing type typ, as the
 // file writes them: sorted by source key.
 func (ex *exporter) citations(typ string, ids []int64) (map[int64][]model.DatasetCitation, error) {
-	col := citingColumns[typ]
-	rows, err := whereIn[model.Citation](ex.ctx, ex.tx, col, ids, "id")
+	col := db.CitingColumn(typ)
+	rows, err := db.WhereIn[model.Citation](ex.ctx, ex.tx, col, ids, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -359,11 +349,11 @@ func (ex *exporter) citations(typ string, ids []int64) (map[int64][]model.Datase
 func (ex *exporter) platforms() error {
 	ex.out.begin("platforms")
 	return batches(ex.order["platforms"], func(ids []int64) error {
-		rows, err := whereIn[model.Platform](ex.ctx, ex.tx, "id", ids, "")
+		rows, err := db.WhereIn[model.Platform](ex.ctx, ex.tx, "id", ids, "")
 		if err != nil {
 			return err
 		}
-		members, err := whereIn[model.PlatformMember](ex.ctx, ex.tx, "platform_id", ids, "id")
+		members, err := db.WhereIn[model.PlatformMember](ex.ctx, ex.tx, "platform_id", ids, "id")
 		if err != nil {
 			return err
 		}
@@ -397,11 +387,11 @@ func (ex *exporter) platforms() error {
 func (ex *exporter) officials() error {
 	ex.out.begin("officials")
 	return batches(ex.order["officials"], func(ids []int64) error {
-		rows, err := whereIn[model.Official](ex.ctx, ex.tx, "id", ids, "")
+		rows, err := db.WhereIn[model.Official](ex.ctx, ex.tx, "id", ids, "")
 		if err != nil {
 			return err
 		}
-		positions, err := whereIn[model.Position](ex.ctx, ex.tx, "official_id", ids, "id")
+		positions, err := db.WhereIn[model.Position](ex.ctx, ex.tx, "official_id", ids, "id")
 		if err != nil {
 			return err
 		}
@@ -476,19 +466,19 @@ func (ex *exporter) location(l model.Location) *model.DatasetLocation {
 func (ex *exporter) sessions() error {
 	ex.out.begin("sessions")
 	return batches(ex.order["sessions"], func(ids []int64) error {
-		rows, err := whereIn[model.Session](ex.ctx, ex.tx, "id", ids, "")
+		rows, err := db.WhereIn[model.Session](ex.ctx, ex.tx, "id", ids, "")
 		if err != nil {
 			return err
 		}
-		parts, err := whereIn[model.Participant](ex.ctx, ex.tx, "session_id", ids, "id")
+		parts, err := db.WhereIn[model.Participant](ex.ctx, ex.tx, "session_id", ids, "id")
 		if err != nil {
 			return err
 		}
-		codes, err := pairs[string](ex.tx, "session_subject_countries", "session_id", "country_code", ids)
+		codes, err := db.Pairs[string](ex.tx, "session_subject_countries", "session_id", "country_code", ids)
 		if err != nil {
 			return err
 		}
-		topics, err := pairs[int64](ex.tx, "session_topics", "session_id", "topic_id", ids)
+		topics, err := db.Pairs[int64](ex.tx, "session_topics", "session_id", "topic_id", ids)
 		if err != nil {
 			return err
 		}
@@ -521,19 +511,19 @@ func (ex *exporter) sessions() error {
 func (ex *exporter) initiatives() error {
 	ex.out.begin("initiatives")
 	return batches(ex.order["initiatives"], func(ids []int64) error {
-		rows, err := whereIn[model.Initiative](ex.ctx, ex.tx, "id", ids, "")
+		rows, err := db.WhereIn[model.Initiative](ex.ctx, ex.tx, "id", ids, "")
 		if err != nil {
 			return err
 		}
-		changes, err := whereIn[model.InitiativeStatusChange](ex.ctx, ex.tx, "initiative_id", ids, "changed_on, id")
+		changes, err := db.WhereIn[model.InitiativeStatusChange](ex.ctx, ex.tx, "initiative_id", ids, "changed_on, id")
 		if err != nil {
 			return err
 		}
-		sessions, err := pairs[int64](ex.tx, "initiative_sessions", "initiative_id", "session_id", ids)
+		sessions, err := db.Pairs[int64](ex.tx, "initiative_sessions", "initiative_id", "session_id", ids)
 		if err != nil {
 			return err
 		}
-		topics, err := pairs[int64](ex.tx, "initiative_topics", "initiative_id", "topic_id", ids)
+		topics, err := db.Pairs[int64](ex.tx, "initiative_topics", "initiative_id", "topic_id", ids)
 		if err != nil {
 			return err
 		}
@@ -586,7 +576,7 @@ func (ex *exporter) statements() error {
 		ids[i] = k.ID
 	}
 	return batches(ids, func(ids []int64) error {
-		rows, err := whereIn[model.Statement](ex.ctx, ex.tx, "id", ids, "")
+		rows, err := db.WhereIn[model.Statement](ex.ctx, ex.tx, "id", ids, "")
 		if err != nil {
 			return err
 		}
@@ -612,4 +602,37 @@ func dateString(d *model.Date) string {
 		return ""
 	}
 	return d.String()
+}
+
+// dateKey is the storage key of an optional date, 0 for none (sorting first).
+func dateKey(d *model.Date) int64 {
+	if d == nil {
+		return 0
+	}
+	return d.Key()
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// indexBy maps rows by a key.
+func indexBy[T any, K comparable](rows []*T, key func(*T) K) map[K]*T {
+	out := make(map[K]*T, len(rows))
+	for _, r := range rows {
+		out[key(r)] = r
+	}
+	return out
+}
+
+// groupBy groups rows by a key, keeping their order.
+func groupBy[T any, K comparable](rows []*T, key func(*T) K) map[K][]*T {
+	out := make(map[K][]*T)
+	for _, r := range rows {
+		out[key(r)] = append(out[key(r)], r)
+	}
+	return out
 }

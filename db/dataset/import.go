@@ -1,4 +1,4 @@
-package db
+package dataset
 
 import (
 	"bufio"
@@ -16,11 +16,12 @@ import (
 
 	"gorm.io/gorm"
 
+	"diplomacy-timeline/db"
 	"diplomacy-timeline/model"
 )
 
 // The import of a dataset: the reader of the file, record references, and the derivation of
-// timeline entries at the end. The records of each section are in dataset_import_records.go.
+// timeline entries at the end. The records of each section are in import_records.go.
 
 // ImportCount counts the records of one kind that an import created and updated.
 type ImportCount struct {
@@ -43,26 +44,40 @@ func (c *ImportCount) add(existed bool) {
 	}
 }
 
-// Import reads a dataset (model.Dataset) from r and writes it in one transaction: when
-// anything is wrong with the file nothing is written, and the error — a *model.Error with
-// code EINVALID, ENOTFOUND or ECONFLICT — names the record (section and index, and the
-// slug or key) and the field. A record of the file creates the record, or updates the one
-// with the same slug (or key) and replaces its nested lists; records not in the file are
-// left alone, so importing a file twice changes nothing the second time. References
-// resolve to records of the file or of the database. The file is read as a stream, one
-// record at a time. progress, if set, is told the stage (a section of the file, then
-// "timeline") and how many records it has done, of total when known (else 0).
-func (s *Store) Import(ctx context.Context, r io.Reader, progress func(stage string, n, total int)) (ImportStats, error) {
+// Import reads a dataset (model.Dataset) from r and writes it into the store in one
+// transaction: when anything is wrong with the file nothing is written, and the error — a
+// *model.Error with code EINVALID, ENOTFOUND or ECONFLICT — names the record (section and
+// index, and the slug or key) and the field. A record of the file creates the record, or
+// updates the one with the same slug (or key) and replaces its nested lists; records not in
+// the file are left alone, so importing a file twice changes nothing the second time.
+// References resolve to records of the file or of the database. The file is read as a
+// stream, one record at a time. progress, if set, is told the stage (a section of the file,
+// then "timeline") and how many records it has done, of total when known (else 0). A
+// database imported into is the user's world: Open never loads the default dataset into it.
+func Import(ctx context.Context, s *db.Store, r io.Reader, progress func(stage string, n, total int)) (ImportStats, error) {
+	var stats ImportStats
+	err := s.Transact(ctx, func(tx *db.Tx) error {
+		var err error
+		if stats, err = importInto(ctx, tx, r, progress); err != nil {
+			return err
+		}
+		return tx.MarkFilled(ctx, "imported")
+	})
+	if err != nil {
+		return ImportStats{}, err
+	}
+	return stats, nil
+}
+
+// importInto imports the dataset r in the transaction tx: the one way there is of filling
+// a database with records, for Import and the default dataset alike.
+func importInto(ctx context.Context, tx *db.Tx, r io.Reader, progress func(stage string, n, total int)) (ImportStats, error) {
 	if progress == nil {
 		progress = func(string, int, int) {}
 	}
 	var stats ImportStats
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		stats = ImportStats{}
-		im := &importer{ctx: ctx, tx: tx, progress: progress, stats: &stats}
-		return im.run(r)
-	})
-	if err != nil {
+	im := &importer{ctx: ctx, tx: tx, gdb: tx.DB(), progress: progress, stats: &stats}
+	if err := im.run(r); err != nil {
 		return ImportStats{}, err
 	}
 	return stats, nil
@@ -71,7 +86,8 @@ func (s *Store) Import(ctx context.Context, r io.Reader, progress func(stage str
 // importer is the state of one import.
 type importer struct {
 	ctx      context.Context
-	tx       *gorm.DB
+	tx       *db.Tx
+	gdb      *gorm.DB // tx's handle, for reads and plain row changes
 	dec      *json.Decoder
 	progress func(string, int, int)
 	stats    *ImportStats
@@ -87,8 +103,8 @@ type importer struct {
 	stmtSeen   map[stmtGroup]int
 	parents    []pendingParent
 
-	touched    []subject
-	touchedSet map[subject]bool
+	touched    []db.Subject
+	touchedSet map[db.Subject]bool
 	// updatedSessions and updatedOfficials existed before: their statements' entries follow them.
 	updatedSessions, updatedOfficials []int64
 }
@@ -232,19 +248,14 @@ func (im *importer) run(r io.Reader) error {
 	if !haveVersion {
 		return invalid("version", "is required: %d", model.DatasetVersion)
 	}
-	if err := im.derive(); err != nil {
-		return err
-	}
-	// A database that was imported into is the user's world: the default dataset must not
-	// be loaded into it later.
-	return im.tx.Exec("INSERT INTO settings (key, value) VALUES (?, 'imported') ON CONFLICT (key) DO NOTHING", datasetKey).Error
+	return im.derive()
 }
 
 // preload reads what references resolve against: country codes and the slugs of the
 // database.
 func (im *importer) preload() error {
 	var codes []string
-	if err := im.tx.Model(&model.Country{}).Pluck("code", &codes).Error; err != nil {
+	if err := im.gdb.Model(&model.Country{}).Pluck("code", &codes).Error; err != nil {
 		return fmt.Errorf("read countries: %w", err)
 	}
 	im.countries = make(map[string]bool, len(codes))
@@ -254,7 +265,7 @@ func (im *importer) preload() error {
 	im.ids = map[string]map[string]int64{}
 	for _, table := range []string{"topics", "platforms", "officials", "sessions", "initiatives"} {
 		var rows []slugRow
-		if err := im.tx.Table(table).Select("id, slug").Scan(&rows).Error; err != nil {
+		if err := im.gdb.Table(table).Select("id, slug").Scan(&rows).Error; err != nil {
 			return fmt.Errorf("read %s: %w", table, err)
 		}
 		m := make(map[string]int64, len(rows))
@@ -268,7 +279,7 @@ func (im *importer) preload() error {
 		im.inFile[s] = map[string]int{}
 	}
 	im.sources = map[string]int64{}
-	im.touchedSet = map[subject]bool{}
+	im.touchedSet = map[db.Subject]bool{}
 	return nil
 }
 
@@ -497,7 +508,7 @@ func existing[T any](im *importer, table, slug string) (*T, bool, error) {
 		return new(T), false, nil
 	}
 	var row T
-	if err := im.tx.Take(&row, id).Error; err != nil {
+	if err := im.gdb.Take(&row, id).Error; err != nil {
 		return nil, false, fmt.Errorf("read %s %s: %w", table, slug, err)
 	}
 	return &row, true, nil
@@ -506,11 +517,11 @@ func existing[T any](im *importer, table, slug string) (*T, bool, error) {
 // saveChanged writes the record x with save, unless it existed and the file changes none
 // of its columns (before is it as read): importing a file again then leaves its update
 // times, and so a calendar's DTSTAMP and LAST-MODIFIED, as they were.
-func saveChanged[T any](im *importer, existed bool, before T, x *T, save func(context.Context, *gorm.DB, *T) error) error {
+func saveChanged[T any](im *importer, existed bool, before T, x *T, save func(*db.Tx, context.Context, *T) error) error {
 	if existed && sameColumns(before, *x) {
 		return nil
 	}
-	return save(im.ctx, im.tx, x)
+	return save(im.tx, im.ctx, x)
 }
 
 // sameColumns reports whether two rows hold the same values but for their timestamps (an
@@ -528,7 +539,7 @@ func sameColumns[T any](a, b T) bool {
 	return reflect.DeepEqual(a, b)
 }
 
-func (im *importer) touch(subjects ...subject) {
+func (im *importer) touch(subjects ...db.Subject) {
 	for _, s := range subjects {
 		if !im.touchedSet[s] {
 			im.touchedSet[s] = true
@@ -640,10 +651,10 @@ func (im *importer) citations(r rec, typ string, id int64, existed bool, list []
 		seen[c.Source] = j
 		keep = append(keep, src)
 	}
-	col := citingColumns[typ]
+	col := db.CitingColumn(typ)
 	if existed {
 		q := func() *gorm.DB {
-			q := im.tx.Model(&model.Citation{}).Where(col+" = ?", id)
+			q := im.gdb.Model(&model.Citation{}).Where(col+" = ?", id)
 			if len(keep) > 0 {
 				q = q.Where("source_id NOT IN ?", keep)
 			}
@@ -658,12 +669,12 @@ func (im *importer) citations(r rec, typ string, id int64, existed bool, list []
 				return fmt.Errorf("delete citations: %w", err)
 			}
 			for _, s := range gone {
-				im.touch(subject{model.TypeSource, s})
+				im.touch(db.Subject{Type: model.TypeSource, ID: s})
 			}
 		}
 	}
 	for j, c := range list {
-		if err := cite(im.ctx, im.tx, typ, id, keep[j], c.Excerpt); err != nil {
+		if err := im.tx.Cite(im.ctx, typ, id, keep[j], c.Excerpt); err != nil {
 			return r.wrap(fmt.Sprintf("sources[%d]", j), err)
 		}
 	}
@@ -679,14 +690,14 @@ func (im *importer) resolveParents() error {
 			return err
 		}
 		if p.later {
-			if err := im.tx.Model(&model.Session{}).Where("id = ?", p.id).Update("parent_id", *pid).Error; err != nil {
+			if err := im.gdb.Model(&model.Session{}).Where("id = ?", p.id).Update("parent_id", *pid).Error; err != nil {
 				return fmt.Errorf("set parent: %w", err)
 			}
 		}
 	}
 	for _, p := range im.parents {
 		pid := im.ids["sessions"][p.parent]
-		if err := checkNoCycle(im.ctx, im.tx, &model.Session{ID: p.id, ParentID: &pid}); err != nil {
+		if err := im.tx.CheckNoCycle(im.ctx, &model.Session{ID: p.id, ParentID: &pid}); err != nil {
 			return p.rec.wrap("", err)
 		}
 	}
@@ -697,7 +708,7 @@ func (im *importer) resolveParents() error {
 // recorded, which the statements of the file are matched against by index.
 func (im *importer) loadStatements() error {
 	var keys []statementKey
-	if err := im.tx.Table("statements").Select("id, official_id, stated_on").Order("id").Scan(&keys).Error; err != nil {
+	if err := im.gdb.Table("statements").Select("id, official_id, stated_on").Order("id").Scan(&keys).Error; err != nil {
 		return fmt.Errorf("read statements: %w", err)
 	}
 	im.statements = map[stmtGroup][]int64{}
@@ -718,11 +729,11 @@ func (im *importer) derive() error {
 	}{{"session_id", im.updatedSessions}, {"official_id", im.updatedOfficials}} {
 		if err := batches(col.ids, func(ids []int64) error {
 			var stmts []int64
-			if err := im.tx.Model(&model.Statement{}).Where(col.name+" IN ?", ids).Order("id").Pluck("id", &stmts).Error; err != nil {
+			if err := im.gdb.Model(&model.Statement{}).Where(col.name+" IN ?", ids).Order("id").Pluck("id", &stmts).Error; err != nil {
 				return fmt.Errorf("find statements: %w", err)
 			}
 			for _, id := range stmts {
-				im.touch(subject{model.TypeStatement, id})
+				im.touch(db.Subject{Type: model.TypeStatement, ID: id})
 			}
 			return nil
 		}); err != nil {
@@ -730,9 +741,9 @@ func (im *importer) derive() error {
 		}
 	}
 	total := len(im.touched)
-	const chunk = 4 * deriveBatch // a progress line per chunk
+	const chunk = 2000 // a progress line per chunk
 	for start := 0; start < total; start += chunk {
-		if err := touch(im.ctx, im.tx, im.touched[start:min(start+chunk, total)]...); err != nil {
+		if err := im.tx.Touch(im.ctx, im.touched[start:min(start+chunk, total)]...); err != nil {
 			return err
 		}
 		im.progress("timeline", min(start+chunk, total), total)

@@ -1,10 +1,11 @@
-package db
+package dataset
 
 import (
 	"cmp"
 	"fmt"
 	"slices"
 
+	"diplomacy-timeline/db"
 	"diplomacy-timeline/model"
 )
 
@@ -36,7 +37,7 @@ func (im *importer) topic(r rec, in *model.DatasetTopic) error {
 	}
 	before := *x
 	x.Slug, x.Name, x.Description = in.Slug, in.Name, in.Description
-	if err := saveChanged(im, existed, before, x, saveTopic); err != nil {
+	if err := saveChanged(im, existed, before, x, (*db.Tx).SaveTopic); err != nil {
 		return r.wrap("", err)
 	}
 	im.ids["topics"][x.Slug] = x.ID
@@ -61,18 +62,18 @@ func (im *importer) source(r rec, in *model.DatasetSource) error {
 	identity := sourceIdentity(in.Title, in.Publisher, in.URL, published)
 	if ids := im.sourceIDs[identity]; len(ids) > 0 {
 		im.sourceIDs[identity] = ids[1:]
-		if err := im.tx.Take(x, ids[0]).Error; err != nil {
+		if err := im.gdb.Take(x, ids[0]).Error; err != nil {
 			return fmt.Errorf("read source: %w", err)
 		}
 		existed = true
 	}
 	before := *x
 	x.Title, x.Publisher, x.URL, x.PublishedOn, x.Language, x.Excerpt = in.Title, in.Publisher, in.URL, published, in.Language, in.Excerpt
-	if err := saveChanged(im, existed, before, x, saveSource); err != nil {
+	if err := saveChanged(im, existed, before, x, (*db.Tx).SaveSource); err != nil {
 		return r.wrap("", err)
 	}
 	im.sources[in.Key] = x.ID
-	im.touch(subject{model.TypeSource, x.ID})
+	im.touch(db.Subject{Type: model.TypeSource, ID: x.ID})
 	im.stats.Sources.add(existed)
 	return nil
 }
@@ -81,7 +82,7 @@ func (im *importer) source(r rec, in *model.DatasetSource) error {
 // file are matched against, the oldest first.
 func (im *importer) loadSources() error {
 	var rows []*model.Source
-	if err := im.tx.Select("id", "title", "publisher", "url", "published_on").Order("id").Find(&rows).Error; err != nil {
+	if err := im.gdb.Select("id", "title", "publisher", "url", "published_on").Order("id").Find(&rows).Error; err != nil {
 		return fmt.Errorf("read sources: %w", err)
 	}
 	im.sourceIDs = make(map[string][]int64, len(rows))
@@ -108,12 +109,12 @@ func (im *importer) platform(r rec, in *model.DatasetPlatform) error {
 	if x.Dissolved, err = im.date(r, "dissolved", in.Dissolved); err != nil {
 		return err
 	}
-	if err := saveChanged(im, existed, before, x, savePlatform); err != nil {
+	if err := saveChanged(im, existed, before, x, (*db.Tx).SavePlatform); err != nil {
 		return r.wrap("", err)
 	}
 	im.ids["platforms"][x.Slug] = x.ID
 	if existed {
-		if err := im.tx.Where("platform_id = ?", x.ID).Delete(&model.PlatformMember{}).Error; err != nil {
+		if err := im.gdb.Where("platform_id = ?", x.ID).Delete(&model.PlatformMember{}).Error; err != nil {
 			return fmt.Errorf("replace members: %w", err)
 		}
 	}
@@ -134,14 +135,14 @@ func (im *importer) platform(r rec, in *model.DatasetPlatform) error {
 		if member.Until, err = im.date(r, f+".until", m.Until); err != nil {
 			return err
 		}
-		if err := addMember(im.ctx, im.tx, member); err != nil {
+		if err := im.tx.AddMember(im.ctx, member); err != nil {
 			return r.wrap(f, err)
 		}
 	}
 	if err := im.citations(r, model.TypePlatform, x.ID, existed, in.Sources); err != nil {
 		return err
 	}
-	im.touch(subject{model.TypePlatform, x.ID})
+	im.touch(db.Subject{Type: model.TypePlatform, ID: x.ID})
 	im.stats.Platforms.add(existed)
 	return nil
 }
@@ -159,7 +160,7 @@ func (im *importer) official(r rec, in *model.DatasetOfficial) error {
 	if x.CountryCode, err = im.code(r, "country", in.Country); err != nil {
 		return err
 	}
-	if err := saveChanged(im, existed, before, x, saveOfficial); err != nil {
+	if err := saveChanged(im, existed, before, x, (*db.Tx).SaveOfficial); err != nil {
 		return r.wrap("", err)
 	}
 	im.ids["officials"][x.Slug] = x.ID
@@ -167,7 +168,7 @@ func (im *importer) official(r rec, in *model.DatasetOfficial) error {
 	// IDs; the others are added, and those no longer in the file removed.
 	var old []*model.Position
 	if existed {
-		if err := im.tx.Where("official_id = ?", x.ID).Order("id").Find(&old).Error; err != nil {
+		if err := im.gdb.Where("official_id = ?", x.ID).Order("id").Find(&old).Error; err != nil {
 			return fmt.Errorf("read positions: %w", err)
 		}
 	}
@@ -187,16 +188,16 @@ func (im *importer) official(r rec, in *model.DatasetOfficial) error {
 			old = slices.Delete(old, k, k+1)
 			continue
 		}
-		if err := addPosition(im.ctx, im.tx, pos); err != nil {
+		if err := im.tx.AddPosition(im.ctx, pos); err != nil {
 			return r.wrap(f, err)
 		}
 	}
 	for _, o := range old {
-		if err := im.tx.Delete(o).Error; err != nil {
+		if err := im.gdb.Delete(o).Error; err != nil {
 			return fmt.Errorf("remove position: %w", err)
 		}
 	}
-	im.touch(subject{model.TypeOfficial, x.ID})
+	im.touch(db.Subject{Type: model.TypeOfficial, ID: x.ID})
 	if existed {
 		im.updatedOfficials = append(im.updatedOfficials, x.ID)
 	}
@@ -251,7 +252,7 @@ func (im *importer) session(r rec, in *model.DatasetSession) error {
 	if x.HostCountryCode, err = im.code(r, "hostCountry", in.HostCountry); err != nil {
 		return err
 	}
-	if err := saveChanged(im, existed, before, x, saveSession); err != nil {
+	if err := saveChanged(im, existed, before, x, (*db.Tx).SaveSession); err != nil {
 		return r.wrap("", err)
 	}
 	im.ids["sessions"][x.Slug] = x.ID
@@ -274,14 +275,11 @@ func (im *importer) session(r rec, in *model.DatasetSession) error {
 		}
 		codes = append(codes, *code)
 	}
-	if err := replaceLinks(im.ctx, im.tx, "session_subject_countries", "session_id", "country_code", x.ID, codes); err != nil {
-		return err
-	}
 	topics, err := im.refList(r, "topics", "topics", "topic", in.Topics)
 	if err != nil {
 		return err
 	}
-	if err := replaceLinks(im.ctx, im.tx, "session_topics", "session_id", "topic_id", x.ID, topics); err != nil {
+	if err := im.tx.SetSessionLinks(im.ctx, x.ID, codes, topics); err != nil {
 		return err
 	}
 
@@ -307,7 +305,7 @@ func (im *importer) session(r rec, in *model.DatasetSession) error {
 		parts = append(parts, part)
 	}
 	if existed {
-		q := im.tx.Where("session_id = ?", x.ID)
+		q := im.gdb.Where("session_id = ?", x.ID)
 		if len(officials) > 0 {
 			q = q.Where("official_id NOT IN ?", officials)
 		}
@@ -317,7 +315,7 @@ func (im *importer) session(r rec, in *model.DatasetSession) error {
 	}
 	if existed {
 		for j, p := range parts {
-			if err := addParticipant(im.ctx, im.tx, p); err != nil {
+			if err := im.tx.AddParticipant(im.ctx, p); err != nil {
 				return r.wrap(fmt.Sprintf("participants[%d]", j), err)
 			}
 		}
@@ -329,14 +327,14 @@ func (im *importer) session(r rec, in *model.DatasetSession) error {
 				return r.wrap(fmt.Sprintf("participants[%d]", j), err)
 			}
 		}
-		if err := im.tx.Create(parts).Error; err != nil {
+		if err := im.gdb.Create(parts).Error; err != nil {
 			return fmt.Errorf("add participants: %w", err)
 		}
 	}
 	if err := im.citations(r, model.TypeSession, x.ID, existed, in.Sources); err != nil {
 		return err
 	}
-	im.touch(subject{model.TypeSession, x.ID})
+	im.touch(db.Subject{Type: model.TypeSession, ID: x.ID})
 	if existed {
 		im.updatedSessions = append(im.updatedSessions, x.ID)
 	}
@@ -400,7 +398,7 @@ func (im *importer) initiative(r rec, in *model.DatasetInitiative) error {
 		}
 		x.Status = latest.Status
 	}
-	if err := saveChanged(im, existed, before, x, saveInitiative); err != nil {
+	if err := saveChanged(im, existed, before, x, (*db.Tx).SaveInitiative); err != nil {
 		return r.wrap("", err)
 	}
 	im.ids["initiatives"][x.Slug] = x.ID
@@ -409,7 +407,7 @@ func (im *importer) initiative(r rec, in *model.DatasetInitiative) error {
 	// entries keep their IDs; otherwise it is written anew.
 	var old []*model.InitiativeStatusChange
 	if existed {
-		if err := im.tx.Where("initiative_id = ?", x.ID).Order("changed_on, id").Find(&old).Error; err != nil {
+		if err := im.gdb.Where("initiative_id = ?", x.ID).Order("changed_on, id").Find(&old).Error; err != nil {
 			return fmt.Errorf("read status history: %w", err)
 		}
 	}
@@ -419,13 +417,13 @@ func (im *importer) initiative(r rec, in *model.DatasetInitiative) error {
 	}
 	if !same {
 		if len(old) > 0 {
-			if err := im.tx.Where("initiative_id = ?", x.ID).Delete(&model.InitiativeStatusChange{}).Error; err != nil {
+			if err := im.gdb.Where("initiative_id = ?", x.ID).Delete(&model.InitiativeStatusChange{}).Error; err != nil {
 				return fmt.Errorf("replace status history: %w", err)
 			}
 		}
 		for _, c := range history {
 			c.InitiativeID = x.ID
-			if err := setStatus(im.ctx, im.tx, x, &c.InitiativeStatusChange); err != nil {
+			if err := im.tx.SetStatus(im.ctx, x, &c.InitiativeStatusChange); err != nil {
 				return r.wrap(fmt.Sprintf("statusHistory[%d]", c.index), err)
 			}
 		}
@@ -439,13 +437,13 @@ func (im *importer) initiative(r rec, in *model.DatasetInitiative) error {
 	if err != nil {
 		return err
 	}
-	if err := setInitiativeLinksByKey(im.ctx, im.tx, x.ID, sessions, topics); err != nil {
+	if err := im.tx.SetInitiativeLinks(im.ctx, x.ID, sessions, topics); err != nil {
 		return err
 	}
 	if err := im.citations(r, model.TypeInitiative, x.ID, existed, in.Sources); err != nil {
 		return err
 	}
-	im.touch(subject{model.TypeInitiative, x.ID})
+	im.touch(db.Subject{Type: model.TypeInitiative, ID: x.ID})
 	im.stats.Initiatives.add(existed)
 	return nil
 }
@@ -478,7 +476,7 @@ func (im *importer) statement(r rec, in *model.DatasetStatement) error {
 
 	x, existed := &model.Statement{}, false
 	if ids := im.statements[g]; in.Index <= len(ids) {
-		if err := im.tx.Take(x, ids[in.Index-1]).Error; err != nil {
+		if err := im.gdb.Take(x, ids[in.Index-1]).Error; err != nil {
 			return fmt.Errorf("read statement: %w", err)
 		}
 		existed = true
@@ -488,13 +486,13 @@ func (im *importer) statement(r rec, in *model.DatasetStatement) error {
 	if x.SessionID, err = im.ref(r, "session", "sessions", "session", in.Session); err != nil {
 		return err
 	}
-	if err := saveChanged(im, existed, before, x, saveStatement); err != nil {
+	if err := saveChanged(im, existed, before, x, (*db.Tx).SaveStatement); err != nil {
 		return r.wrap("", err)
 	}
 	if err := im.citations(r, model.TypeStatement, x.ID, existed, in.Sources); err != nil {
 		return err
 	}
-	im.touch(subject{model.TypeStatement, x.ID})
+	im.touch(db.Subject{Type: model.TypeStatement, ID: x.ID})
 	im.stats.Statements.add(existed)
 	return nil
 }
