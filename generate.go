@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"diplomacy-timeline/db"
+	"diplomacy-timeline/db/synth"
 )
 
 // generate implements `diplomacy-timeline generate`: it fills an empty database with a
@@ -28,7 +29,7 @@ func generate(args []string, log *slog.Logger) error {
 	}
 	defer store.Close()
 	began := time.Now()
-	stats, err := store.Generate(ctx, db.GenerateOptions{Sessions: *sessions, Seed: *seed, Progress: func(stage string, rows int64) {
+	stats, err := synth.Generate(ctx, store, synth.Options{Sessions: *sessions, Seed: *seed, Progress: func(stage string, rows int64) {
 		fmt.Fprintf(os.Stderr, "%6.1fs  %-26s %9d rows written\n", time.Since(began).Seconds(), stage, rows)
 	}})
 	if err != nil {

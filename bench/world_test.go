@@ -35,6 +35,7 @@ import (
 
 	"diplomacy-timeline/db"
 	"diplomacy-timeline/db/dbtest"
+	"diplomacy-timeline/db/synth"
 	"diplomacy-timeline/httpapi"
 )
 
@@ -152,7 +153,7 @@ func generate(ctx context.Context, dsn string, n int) error {
 		return err
 	}
 	began := time.Now()
-	stats, err := store.Generate(ctx, db.GenerateOptions{Sessions: n, Seed: seed})
+	stats, err := synth.Generate(ctx, store, synth.Options{Sessions: n, Seed: seed})
 	if cerr := store.Close(); err == nil {
 		err = cerr
 	}
@@ -233,13 +234,13 @@ func fingerprintVersion() int32 {
 }
 
 // fingerprint identifies the code that shapes a world: the migrations with the dialects'
-// types, the generator and the timeline-entry rules, read from the module's sources (the
-// benchmarks run in the bench directory). It is "" when the sources cannot be read, and
-// then any cached world is taken as it is.
+// types, the generator with the bulk load it writes with, and the timeline-entry rules,
+// read from the module's sources (the benchmarks run in the bench directory). It is ""
+// when the sources cannot be read, and then any cached world is taken as it is.
 var fingerprint = sync.OnceValue(func() string {
 	h := sha256.New()
-	for _, f := range []string{"db/migrate.go", "db/dialect_sqlite.go", "db/dialect_postgres.go", "db/generate.go",
-		"db/generate_write.go", "db/bulk.go", "model/facts.go"} {
+	for _, f := range []string{"db/migrate.go", "db/dialect_sqlite.go", "db/dialect_postgres.go", "db/synth/generate.go",
+		"db/synth/write.go", "db/bulk.go", "db/bulkload.go", "model/facts.go"} {
 		b, err := os.ReadFile(filepath.Join("..", f))
 		if err != nil {
 			return ""

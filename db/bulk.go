@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"gorm.io/gorm"
@@ -13,19 +12,19 @@ import (
 )
 
 // bulkWriter inserts many rows with multi-row INSERT statements: on a plain database/sql
-// transaction for the generator, where GORM's per-row reflection is the bottleneck at
-// millions of rows, or through GORM for the derived rows of ordinary writes.
+// transaction for a bulk load (bulkload.go), where GORM's per-row reflection is the
+// bottleneck at millions of rows, or through GORM for the derived rows of ordinary writes.
 type bulkWriter struct {
 	exec func(query string, args []any) error
-	// dollar numbers the placeholders ($1, $2, …) for PostgreSQL through database/sql;
-	// GORM rewrites ? for its dialect itself.
-	dollar bool
-	rows   int64
+	// placeholder writes the n-th bound parameter through database/sql, as the dialect
+	// spells it; nil writes ?, which GORM rewrites for its dialect itself.
+	placeholder func(n int) string
+	rows        int64
 }
 
-// sqlBulk writes on a database/sql transaction.
-func sqlBulk(ctx context.Context, tx *sql.Tx, postgres bool) *bulkWriter {
-	return &bulkWriter{dollar: postgres, exec: func(query string, args []any) error {
+// sqlBulk writes on a database/sql transaction, with the dialect's placeholders.
+func sqlBulk(ctx context.Context, tx *sql.Tx, placeholder func(n int) string) *bulkWriter {
+	return &bulkWriter{placeholder: placeholder, exec: func(query string, args []any) error {
 		_, err := tx.ExecContext(ctx, query, args...)
 		return err
 	}}
@@ -63,8 +62,8 @@ func (b *bulkWriter) insert(table string, cols []string, rows [][]any) error {
 					sb.WriteByte(',')
 				}
 				n++
-				if b.dollar {
-					sb.WriteString("$" + strconv.Itoa(n))
+				if b.placeholder != nil {
+					sb.WriteString(b.placeholder(n))
 				} else {
 					sb.WriteByte('?')
 				}

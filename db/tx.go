@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"database/sql"
 
 	"gorm.io/gorm"
 
@@ -32,21 +31,10 @@ func (s *Store) Transact(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 // Snapshot runs fn on one read-only transaction, so that what fn reads is one consistent
-// state of the database: writes made meanwhile are either wholly in it or not at all.
-// SQLite's readers open their transactions IMMEDIATE, which would hold the write lock for
-// the whole of fn, so the snapshot begins DEFERRED by hand: in WAL mode it then never
-// blocks the writer.
+// state of the database: writes made meanwhile are either wholly in it or not at all. It
+// does not hold up writers (the dialect's Snapshot).
 func (s *Store) Snapshot(ctx context.Context, fn func(gdb *gorm.DB) error) error {
-	if s.dialect == dialectPostgres {
-		return s.gdb.WithContext(ctx).Transaction(fn, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
-	}
-	return s.gdb.WithContext(ctx).Connection(func(conn *gorm.DB) error {
-		if err := conn.Exec("BEGIN DEFERRED").Error; err != nil {
-			return err
-		}
-		defer conn.WithContext(context.Background()).Exec("ROLLBACK")
-		return fn(conn.Session(&gorm.Session{NewDB: true}))
-	})
+	return s.dialect.Snapshot(ctx, s.gdb, fn)
 }
 
 // DB returns the transaction's GORM handle.

@@ -31,7 +31,7 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 
-	"diplomacy-timeline/db"
+	"diplomacy-timeline/db/synth"
 	"diplomacy-timeline/httpapi"
 	"diplomacy-timeline/limits"
 )
@@ -1482,7 +1482,7 @@ func TestExportGeneratedDataset(t *testing.T) {
 		t.Skip("generates a dataset")
 	}
 	s := exOpen(t, true)
-	if _, err := s.Store.Generate(context.Background(), db.GenerateOptions{Sessions: 250, Seed: 7}); err != nil {
+	if _, err := synth.Generate(context.Background(), s.Store, synth.Options{Sessions: 250, Seed: 7}); err != nil {
 		t.Fatal(err)
 	}
 	all := exTimeline(t, s, exFilter{})

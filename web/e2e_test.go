@@ -34,6 +34,7 @@ import (
 
 	"diplomacy-timeline/db"
 	"diplomacy-timeline/db/dbtest"
+	"diplomacy-timeline/db/synth"
 	"diplomacy-timeline/httpapi"
 	"diplomacy-timeline/limits"
 	"diplomacy-timeline/model"
@@ -1054,7 +1055,7 @@ func TestDashboardScale(t *testing.T) {
 	t.Logf("%d requests in all", reqs)
 }
 
-// generate fills the empty database with db.Generate's synthetic world (platforms,
+// generate fills the empty database with synth.Generate's synthetic world (platforms,
 // officials with their posts, sessions from 1990 on, initiatives, statements), sized a
 // little under n timeline entries, then adds sessions through the store until the
 // timeline holds exactly n.
@@ -1062,14 +1063,14 @@ func generate(t *testing.T, store *db.Store, base string, n int) {
 	t.Helper()
 	ctx := context.Background()
 	// Generate makes about 1.45 timeline entries a session.
-	stats, err := store.Generate(ctx, db.GenerateOptions{Sessions: n * 100 / 146, Seed: 20230728})
+	stats, err := synth.Generate(ctx, store, synth.Options{Sessions: n * 100 / 146, Seed: 20230728})
 	if err != nil {
 		t.Fatalf("generate: %v", err)
 	}
 	have := timelineTotal(t, base)
-	t.Logf("db.Generate: %+v; %d timeline entries", stats, have)
+	t.Logf("synth.Generate: %+v; %d timeline entries", stats, have)
 	if have > n {
-		t.Fatalf("db.Generate made %d timeline entries, more than %d", have, n)
+		t.Fatalf("synth.Generate made %d timeline entries, more than %d", have, n)
 	}
 	rng := rand.New(rand.NewSource(1))
 	for i := range n - have {

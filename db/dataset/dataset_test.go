@@ -16,6 +16,7 @@ import (
 	"diplomacy-timeline/db"
 	"diplomacy-timeline/db/dataset"
 	"diplomacy-timeline/db/dbtest"
+	"diplomacy-timeline/db/synth"
 	"diplomacy-timeline/model"
 )
 
@@ -185,7 +186,7 @@ func TestDatasetRoundTripGenerated(t *testing.T) {
 		sessions = 300
 	}
 	a := openEmpty(t)
-	if _, err := a.Generate(ctx, db.GenerateOptions{Sessions: sessions, Seed: 7}); err != nil {
+	if _, err := synth.Generate(ctx, a, synth.Options{Sessions: sessions, Seed: 7}); err != nil {
 		t.Fatal(err)
 	}
 	first := exportOf(t, a)
@@ -553,7 +554,7 @@ func TestDatasetExportMatchesSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	generated := openEmpty(t)
-	if _, err := generated.Generate(context.Background(), db.GenerateOptions{Sessions: 300, Seed: 3}); err != nil {
+	if _, err := synth.Generate(context.Background(), generated, synth.Options{Sessions: 300, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
 	for name, s := range map[string]*db.Store{"default": mustOpenDB(t), "generated": generated} {

@@ -1,4 +1,7 @@
-package db
+// Package synth makes the synthetic world that benchmarks, load tests and demos run on
+// (`go run . generate`): a deterministic world of any size, written into an empty database
+// in one bulk load through db's seam for it (Store.BulkLoad, db.Derivation).
+package synth
 
 import (
 	"context"
@@ -6,19 +9,20 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"diplomacy-timeline/db"
 	"diplomacy-timeline/model"
 )
 
-// GenerateOptions size a synthetic world.
-type GenerateOptions struct {
+// Options size a synthetic world.
+type Options struct {
 	Sessions int    // sessions to create; officials, statements and the rest scale with it
 	Seed     uint64 // the same seed gives the same world, on either backend
 	// Progress, if set, is told what is being written.
 	Progress func(stage string, rows int64)
 }
 
-// GenerateStats counts what Generate wrote.
-type GenerateStats struct {
+// Stats counts what Generate wrote.
+type Stats struct {
 	Platforms, Officials, Sessions, Initiatives, Statements, Sources, Entries int
 	Rows                                                                      int64
 }
@@ -45,26 +49,23 @@ type world struct {
 	citations    []*model.Citation
 }
 
-// Generate fills an empty database with a realistic, deterministic synthetic world: every
-// country; about 50 platforms with members; opts.Sessions sessions from 1990 to 2026 with
-// 2–12 participants, topics and sources; one official per 20 sessions with 1–4 positions;
-// initiatives with status histories; statements. Activity is skewed as in real data: a few
-// platforms, officials and topics are busy, most are quiet. Everything, timeline entries
-// and search documents included, is written in one transaction with multi-row inserts.
-func (s *Store) Generate(ctx context.Context, opts GenerateOptions) (GenerateStats, error) {
+// Generate fills the empty database of s with a realistic, deterministic synthetic world:
+// every country; about 50 platforms with members; opts.Sessions sessions from 1990 to 2026
+// with 2–12 participants, topics and sources; one official per 20 sessions with 1–4
+// positions; initiatives with status histories; statements. Activity is skewed as in real
+// data: a few platforms, officials and topics are busy, most are quiet. Everything,
+// timeline entries and search documents included, is written in one transaction with
+// multi-row inserts (Store.BulkLoad).
+func Generate(ctx context.Context, s *db.Store, opts Options) (Stats, error) {
 	if opts.Sessions < 1 {
-		return GenerateStats{}, model.FieldErrorf("sessions", "must be at least 1")
+		return Stats{}, model.FieldErrorf("sessions", "must be at least 1")
 	}
-	var n int64
-	for _, t := range []string{"platforms", "sessions", "officials", "topics", "sources"} {
-		var c int64
-		if err := s.wdb.WithContext(ctx).Table(t).Count(&c).Error; err != nil {
-			return GenerateStats{}, fmt.Errorf("generate: %w", err)
-		}
-		n += c
+	full, err := hasData(ctx, s)
+	if err != nil {
+		return Stats{}, fmt.Errorf("generate: %w", err)
 	}
-	if n > 0 {
-		return GenerateStats{}, model.Errorf(model.ECONFLICT, "generate needs an empty database; this one has data")
+	if full {
+		return Stats{}, model.Errorf(model.ECONFLICT, "generate needs an empty database; this one has data")
 	}
 	progress := opts.Progress
 	if progress == nil {
@@ -73,62 +74,48 @@ func (s *Store) Generate(ctx context.Context, opts GenerateOptions) (GenerateSta
 	progress("building the world in memory", 0)
 	w := buildWorld(opts.Sessions, opts.Seed)
 
-	sqlDB, err := s.wdb.DB()
-	if err != nil {
-		return GenerateStats{}, fmt.Errorf("generate: %w", err)
-	}
-	tx, err := sqlDB.BeginTx(ctx, nil)
-	if err != nil {
-		return GenerateStats{}, fmt.Errorf("generate: %w", err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	pg := s.dialect == dialectPostgres
-	b := sqlBulk(ctx, tx, pg)
-	entries, err := w.write(b, progress)
-	if err != nil {
-		return GenerateStats{}, fmt.Errorf("generate: %w", err)
-	}
-	if pg {
-		// Explicit keys leave the identity sequences behind; move them past the data.
-		for _, t := range []string{"platforms", "platform_members", "topics", "officials", "positions", "sessions",
-			"participants", "initiatives", "initiative_status_changes", "statements", "sources", "citations", "timeline_entries"} {
-			q := fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'), COALESCE((SELECT MAX(id) FROM %s), 0) + 1, false)", t, t)
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return GenerateStats{}, fmt.Errorf("generate: sequence of %s: %w", t, err)
-			}
+	var entries int
+	var rows int64
+	err = s.BulkLoad(ctx, func(l *db.Loader) error {
+		var err error
+		if entries, err = w.write(l, progress); err != nil {
+			return err
 		}
+		rows = l.Rows()
+		return l.MarkFilled("generated")
+	}, progress)
+	if err != nil {
+		return Stats{}, fmt.Errorf("generate: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, placeholders(pg, "INSERT INTO settings (key, value) VALUES (?, 'generated')"), datasetKey); err != nil {
-		return GenerateStats{}, fmt.Errorf("generate: %w", err)
-	}
-	progress("committing", b.rows)
-	if err := tx.Commit(); err != nil {
-		return GenerateStats{}, fmt.Errorf("generate: commit: %w", err)
-	}
-	// Fresh statistics let the planner pick the indexes the queries were built for.
-	progress("analyzing", b.rows)
-	if err := s.wdb.WithContext(ctx).Exec("ANALYZE").Error; err != nil {
-		return GenerateStats{}, fmt.Errorf("generate: analyze: %w", err)
-	}
-	return GenerateStats{Platforms: len(w.platforms), Officials: len(w.officials), Sessions: len(w.sessions),
-		Initiatives: len(w.initiatives), Statements: len(w.statements), Sources: len(w.sources), Entries: entries, Rows: b.rows}, nil
+	return Stats{Platforms: len(w.platforms), Officials: len(w.officials), Sessions: len(w.sessions),
+		Initiatives: len(w.initiatives), Statements: len(w.statements), Sources: len(w.sources), Entries: entries, Rows: rows}, nil
 }
 
-// placeholders rewrites ? placeholders as $n for PostgreSQL.
-func placeholders(postgres bool, q string) string {
-	if !postgres {
-		return q
-	}
-	out, n := make([]byte, 0, len(q)+8), 0
-	for i := 0; i < len(q); i++ {
-		if q[i] == '?' {
-			n++
-			out = append(out, fmt.Sprintf("$%d", n)...)
-			continue
+// hasData reports whether the store has records of its own: a generated world, written
+// with its own keys, has no room beside them.
+func hasData(ctx context.Context, s *db.Store) (bool, error) {
+	one := 1
+	p := db.Page{First: &one}
+	for _, check := range []func() (bool, error){
+		func() (bool, error) { return some(s.Platforms(ctx, nil, nil, p)) },
+		func() (bool, error) { return some(s.Sessions(ctx, db.SessionScope{}, nil, nil, p)) },
+		func() (bool, error) { return some(s.Officials(ctx, nil, nil, p)) },
+		func() (bool, error) { return some(s.Topics(ctx, nil, nil, p)) },
+		func() (bool, error) { return some(s.Sources(ctx, nil, nil, p)) },
+	} {
+		if found, err := check(); found || err != nil {
+			return found, err
 		}
-		out = append(out, q[i])
 	}
-	return string(out)
+	return false, nil
+}
+
+// some reports whether a page has a record.
+func some[T any](c *db.Conn[T], err error) (bool, error) {
+	if err != nil {
+		return false, err
+	}
+	return len(c.Items) > 0, nil
 }
 
 // Vocabulary of the synthetic world.

@@ -1,9 +1,10 @@
-package db
+package synth
 
 import (
 	"encoding/json"
 	"time"
 
+	"diplomacy-timeline/db"
 	"diplomacy-timeline/model"
 )
 
@@ -42,10 +43,10 @@ func fv(f *float64) any {
 
 // write inserts the world, then its timeline entries and search documents, and returns
 // the number of entries.
-func (w *world) write(b *bulkWriter, progress func(string, int64)) (int, error) {
+func (w *world) write(l *db.Loader, progress func(string, int64)) (int, error) {
 	step := func(stage, table string, cols []string, rows [][]any) error {
-		progress(stage, b.rows)
-		return b.insert(table, cols, rows)
+		progress(stage, l.Rows())
+		return l.Insert(table, cols, rows)
 	}
 	var rows [][]any
 
@@ -185,75 +186,38 @@ func (w *world) write(b *bulkWriter, progress func(string, int64)) (int, error) 
 		return 0, err
 	}
 
-	return w.writeDerived(b, progress)
+	return w.writeDerived(l, progress)
 }
 
 // writeDerived writes the timeline entries and search documents of the world, made by the
-// same functions that keep them in step with single writes.
-func (w *world) writeDerived(b *bulkWriter, progress func(string, int64)) (int, error) {
-	var entries []*model.TimelineEntry
-	docs := [][]any{}
-	addDoc := func(typ string, id int64, d doc) {
-		docs = append(docs, docRow(typ, id, d))
-	}
+// same functions that keep them in step with single writes (db.Derivation).
+func (w *world) writeDerived(l *db.Loader, progress func(string, int64)) (int, error) {
+	var d db.Derivation
 	for _, p := range w.platforms {
 		var codes []string
 		for _, m := range w.members[p.ID] {
 			codes = append(codes, m.CountryCode)
 		}
-		es, d := platformFacts(p, codes)
-		entries = append(entries, es...)
-		addDoc(model.TypePlatform, p.ID, d)
+		d.Platform(p, codes)
 	}
 	for _, x := range w.sessions {
-		es, d := sessionFacts(x, w.participants[x.ID], w.subjects[x.ID], w.sessionTops[x.ID])
-		entries = append(entries, es...)
-		addDoc(model.TypeSession, x.ID, d)
+		d.Session(x, w.participants[x.ID], w.subjects[x.ID], w.sessionTops[x.ID])
 	}
 	for _, o := range w.officials {
-		es, d := officialFacts(o, w.positions[o.ID])
-		entries = append(entries, es...)
-		addDoc(model.TypeOfficial, o.ID, d)
+		d.Official(o, w.positions[o.ID])
 	}
 	for _, x := range w.initiatives {
-		es, d := initiativeFacts(x, w.changes[x.ID], w.initTopics[x.ID])
-		entries = append(entries, es...)
-		addDoc(model.TypeInitiative, x.ID, d)
+		d.Initiative(x, w.changes[x.ID], w.initTopics[x.ID])
 	}
 	for _, st := range w.statements {
 		x := w.sessions[*st.SessionID-1]
-		es, d := statementFacts(st, w.officials[st.OfficialID-1], x, w.sessionTops[x.ID])
-		entries = append(entries, es...)
-		addDoc(model.TypeStatement, st.ID, d)
+		d.Statement(st, w.officials[st.OfficialID-1], x, w.sessionTops[x.ID])
 	}
 	for _, s := range w.sources {
-		addDoc(model.TypeSource, s.ID, sourceDoc(s, nil))
+		d.Source(s, nil)
 	}
-
-	var rows [][]any
-	for i, e := range entries {
-		e.ID = int64(i + 1)
-		var end any
-		if e.EndDate != nil {
-			end = e.EndDate.Key()
-		}
-		rows = append(rows, []any{e.ID, string(e.Kind), e.Date.Key(), end, e.LastKey, e.Title, sv(e.Summary), iv(e.PlatformID), e.Origin,
-			iv(e.SubjectPlatformID), iv(e.SubjectSessionID), iv(e.SubjectInitiativeID), iv(e.SubjectOfficialID), iv(e.SubjectStatementID),
-			iv(e.PositionID), iv(e.StatusChangeID), e.TextKey})
-	}
-	progress("timeline entries", b.rows)
-	if err := b.insert("timeline_entries", []string{"id", "kind", "date_key", "end_key", "last_key", "title", "summary", "platform_id", "origin",
-		"subject_platform_id", "subject_session_id", "subject_initiative_id", "subject_official_id", "subject_statement_id",
-		"position_id", "status_change_id", "text_key"}, rows); err != nil {
+	if err := d.Write(l, progress); err != nil {
 		return 0, err
 	}
-	progress("timeline entry links", b.rows)
-	if err := writeEntryLinks(b, entries); err != nil {
-		return 0, err
-	}
-	progress("search index", b.rows)
-	if err := b.insert("search_index", docColumns, docs); err != nil {
-		return 0, err
-	}
-	return len(entries), nil
+	return d.Entries(), nil
 }
