@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"diplomacy-timeline/db"
+	"diplomacy-timeline/db/dataset"
 	"diplomacy-timeline/db/dbtest"
 	"diplomacy-timeline/model"
 )
@@ -21,7 +22,7 @@ func TestExportImportCommands(t *testing.T) {
 	ctx := context.Background()
 	quiet := slog.New(slog.DiscardHandler)
 	source := dbtest.DSN(t)
-	s, err := db.Open(ctx, source, db.Options{Logger: quiet})
+	s, err := db.Open(ctx, source, db.Options{Logger: quiet, Seed: dataset.LoadDefault})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"diplomacy-timeline/db"
+	"diplomacy-timeline/db/dataset"
 	"diplomacy-timeline/httpapi"
 )
 
@@ -30,7 +31,7 @@ func run(cfg config, log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	store, err := db.Open(ctx, cfg.dsn, db.Options{Logger: log, MaxConns: cfg.dbMaxConns})
+	store, err := db.Open(ctx, cfg.dsn, db.Options{Logger: log, MaxConns: cfg.dbMaxConns, Seed: dataset.LoadDefault})
 	if err != nil {
 		return err
 	}

@@ -359,7 +359,7 @@ func deref(s *string) string {
 	return *s
 }
 
-// reindexAll derives the data of every record; the default dataset uses it after loading.
+// reindexAll derives the data of every record; the migration that added text_key uses it.
 func reindexAll(ctx context.Context, tx *gorm.DB) error {
 	var subjects []subject
 	for _, t := range []struct{ typ, table string }{

@@ -1,6 +1,8 @@
 // Package db stores the domain in SQLite (the embedded default) or PostgreSQL through
-// GORM: opening and migrating the database, the default dataset, and every query. All
-// SQL of the application lives here.
+// GORM: opening and migrating the database, loading the default dataset once, and every
+// query. The SQL of the application lives here and in the packages below it: db/dataset
+// (import and export, and the default dataset as a dataset file) and db/synth (the
+// synthetic world).
 package db
 
 import (
@@ -33,6 +35,12 @@ type Store struct {
 type Options struct {
 	// Logger receives database diagnostics; slog.Default() when nil.
 	Logger *slog.Logger
+	// Seed fills a new database with the default dataset: dataset.LoadDefault of package
+	// db/dataset, which imports its embedded dataset file (db cannot import the package that
+	// imports it). Open calls it once, in the transaction that records the
+	// default_dataset_loaded marker, and only for a database that never had it and holds no
+	// platforms, sessions or officials. Open refuses to start without it unless NoDataset.
+	Seed func(ctx context.Context, tx *Tx) error
 	// NoDataset skips loading the default dataset into an empty database (tests use it
 	// to start from nothing but the countries).
 	NoDataset bool
@@ -44,8 +52,12 @@ type Options struct {
 
 // Open opens (creating if need be) the database named by dsn — a SQLite file path, or a
 // postgres:// URL — migrates it to the current schema and, unless opts.NoDataset, loads
-// the default dataset if it was never loaded.
+// the default dataset with opts.Seed if it was never loaded.
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	if opts.Seed == nil && !opts.NoDataset {
+		// A silent empty database would pass for a dataset that lost its records.
+		return nil, errors.New("open database: no Options.Seed to fill a new database with: pass dataset.LoadDefault (db/dataset), or set NoDataset")
+	}
 	s := &Store{log: opts.Logger}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -60,7 +72,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	if !opts.NoDataset {
-		if err := s.loadDefaultDataset(ctx); err != nil {
+		if err := s.loadDefaultDataset(ctx, opts.Seed); err != nil {
 			_ = s.Close()
 			return nil, err
 		}

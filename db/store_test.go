@@ -2,10 +2,15 @@ package db_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"diplomacy-timeline/db"
+	"diplomacy-timeline/db/dataset"
 	"diplomacy-timeline/db/dbtest"
 	"diplomacy-timeline/model"
 )
@@ -13,7 +18,7 @@ import (
 // MustOpenDB opens a database file, failing the test on error, and closes it at the end.
 func MustOpenDB(tb testing.TB, path string) *db.Store {
 	tb.Helper()
-	s, err := db.Open(context.Background(), path, db.Options{Logger: slog.New(slog.DiscardHandler)})
+	s, err := db.Open(context.Background(), path, db.Options{Seed: dataset.LoadDefault, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		tb.Fatalf("open: %v", err)
 	}
@@ -105,5 +110,68 @@ func TestNoDatasetIntoAPopulatedDatabase(t *testing.T) {
 	s = MustOpenDB(t, path)
 	if _, err := s.Platform(ctx, "c5-plus-1"); model.ErrorCode(err) != model.ENOTFOUND {
 		t.Fatalf("default dataset loaded into a populated database: %v", err)
+	}
+}
+
+// TestOpenNeedsASeed checks that Open refuses to guess what a new database holds: without
+// a Seed it must be told NoDataset.
+func TestOpenNeedsASeed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "test.db")
+	_, err := db.Open(context.Background(), path, db.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err == nil || !strings.Contains(err.Error(), "Seed") {
+		t.Fatalf("open without a seed: %v", err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a refused open created the database: %v", err)
+	}
+}
+
+// TestSeedIsOneTransactionWithTheMark checks that the seed runs once, in the transaction
+// that records the mark: a seed that fails leaves neither its records nor the mark, so
+// the next start seeds again; once seeded, a database is never seeded again.
+func TestSeedIsOneTransactionWithTheMark(t *testing.T) {
+	ctx := context.Background()
+	path := dbtest.DSN(t)
+	quiet := slog.New(slog.DiscardHandler)
+	calls := 0
+	failing := func(ctx context.Context, tx *db.Tx) error {
+		calls++
+		if err := tx.SaveTopic(ctx, &model.Topic{Slug: "half-done", Name: "Half done"}); err != nil {
+			return err
+		}
+		return errors.New("the seed broke")
+	}
+	if _, err := db.Open(ctx, path, db.Options{Seed: failing, Logger: quiet}); err == nil || !strings.Contains(err.Error(), "the seed broke") {
+		t.Fatalf("open with a failing seed: %v", err)
+	}
+	s, err := db.Open(ctx, path, db.Options{NoDataset: true, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, topics, _ := count(t, s); topics != 0 {
+		t.Fatalf("a failed seed left %d topics", topics)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	counting := func(ctx context.Context, tx *db.Tx) error {
+		calls++
+		return dataset.LoadDefault(ctx, tx)
+	}
+	for range 3 {
+		s, err := db.Open(ctx, path, db.Options{Seed: counting, Logger: quiet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sessions, topics, _ := count(t, s); sessions != 2 || topics != 7 {
+			t.Fatalf("after seeding: %d sessions, %d topics; want 2, 7", sessions, topics)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if calls != 2 {
+		t.Fatalf("the seed ran %d times, want 2 (the failed one and the one that loaded)", calls)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"diplomacy-timeline/db"
+	"diplomacy-timeline/db/dataset"
 	"diplomacy-timeline/db/dbtest"
 	"diplomacy-timeline/graph"
 	"diplomacy-timeline/httpapi"
@@ -230,7 +231,7 @@ func (b *hzLockedBuffer) String() string {
 
 func TestPanicInResolver(t *testing.T) {
 	t.Parallel()
-	store, err := db.Open(context.Background(), dbtest.DSN(t), db.Options{Logger: quietLogger})
+	store, err := db.Open(context.Background(), dbtest.DSN(t), db.Options{Seed: dataset.LoadDefault, Logger: quietLogger})
 	if err != nil {
 		t.Fatalf("open database: %v", err)
 	}

@@ -33,6 +33,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"diplomacy-timeline/db"
+	"diplomacy-timeline/db/dataset"
 	"diplomacy-timeline/db/dbtest"
 	"diplomacy-timeline/db/synth"
 	"diplomacy-timeline/httpapi"
@@ -282,7 +283,7 @@ func startServer(t *testing.T, dsn string, opts db.Options) (*httptest.Server, *
 // TestDashboardDefaultDataset drives the dashboard over the default dataset.
 func TestDashboardDefaultDataset(t *testing.T) {
 	browser := newBrowser(t)
-	srv, _ := startServer(t, dbtest.DSN(t), db.Options{})
+	srv, _ := startServer(t, dbtest.DSN(t), db.Options{Seed: dataset.LoadDefault})
 
 	t.Run("the special session appears on load", func(t *testing.T) {
 		tb := newTab(t, browser)

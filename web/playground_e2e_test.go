@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"diplomacy-timeline/db"
+	"diplomacy-timeline/db/dataset"
 	"diplomacy-timeline/db/dbtest"
 )
 
@@ -18,7 +19,7 @@ import (
 // fails the test on any failed load or CSP violation.
 func TestPlaygroundOffline(t *testing.T) {
 	browser := newBrowser(t)
-	srv, _ := startServer(t, dbtest.DSN(t), db.Options{})
+	srv, _ := startServer(t, dbtest.DSN(t), db.Options{Seed: dataset.LoadDefault})
 	tb := newTab(t, browser)
 
 	query := `query Platform($slug: String!) { platform(slug: $slug) { name founded members { country { code } } } }`

@@ -34,7 +34,7 @@ func openEmpty(tb testing.TB) *db.Store {
 // mustOpenDB opens a fresh database with the default dataset, and closes it at the end.
 func mustOpenDB(tb testing.TB) *db.Store {
 	tb.Helper()
-	s, err := db.Open(context.Background(), dbtest.DSN(tb), db.Options{Logger: slog.New(slog.DiscardHandler)})
+	s, err := db.Open(context.Background(), dbtest.DSN(tb), db.Options{Seed: dataset.LoadDefault, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		tb.Fatalf("open: %v", err)
 	}

@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"diplomacy-timeline/db"
+	"diplomacy-timeline/db/dataset"
 	"diplomacy-timeline/db/dbtest"
 	"diplomacy-timeline/httpapi"
 )
@@ -46,7 +47,7 @@ func MustOpenServerWith(tb testing.TB, empty bool, opts httpapi.Options) *Server
 	if opts.Logger == nil {
 		opts.Logger = QuietLogger
 	}
-	store, err := db.Open(context.Background(), dbtest.DSN(tb), db.Options{NoDataset: empty, Logger: QuietLogger})
+	store, err := db.Open(context.Background(), dbtest.DSN(tb), db.Options{NoDataset: empty, Seed: dataset.LoadDefault, Logger: QuietLogger})
 	if err != nil {
 		tb.Fatalf("open database: %v", err)
 	}
