@@ -176,7 +176,7 @@ func importDataset(ctx context.Context, args []string, stdin io.Reader, stderr i
 		count dataset.ImportCount
 	}{{"topics", stats.Topics}, {"sources", stats.Sources}, {"platforms", stats.Platforms}, {"officials", stats.Officials},
 		{"sessions", stats.Sessions}, {"initiatives", stats.Initiatives}, {"statements", stats.Statements}} {
-		fmt.Fprintf(stderr, "  %-12s %7d created %7d updated\n", c.kind, c.count.Created, c.count.Updated)
+		fmt.Fprintf(stderr, "  %-12s %7d created %7d updated %7d unchanged\n", c.kind, c.count.Created, c.count.Updated, c.count.Unchanged)
 	}
 	fmt.Fprintf(stderr, "  timeline entries and search documents of %d records brought up to date\n", stats.Derived)
 	return nil

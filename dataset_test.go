@@ -42,7 +42,7 @@ func TestExportImportCommands(t *testing.T) {
 	if err := importDataset(ctx, []string{"--db", target, file}, nil, &stderr, quiet); err != nil {
 		t.Fatalf("import: %v\n%s", err, stderr.String())
 	}
-	for _, want := range []string{"sessions", "timeline", "imported " + file, "2 created"} {
+	for _, want := range []string{"sessions", "timeline", "imported " + file, "2 created", "sessions           2 created       0 updated       0 unchanged"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("the import's report lacks %q:\n%s", want, stderr.String())
 		}
@@ -62,6 +62,16 @@ func TestExportImportCommands(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "0 created") || strings.Contains(stderr.String(), "2 created") {
 		t.Errorf("a second import must create nothing:\n%s", stderr.String())
+	}
+	// Nor update anything: the file is what the database holds.
+	for _, want := range []string{"topics             0 created       0 updated       7 unchanged",
+		"sessions           0 created       0 updated       2 unchanged", "statements         0 created       0 updated       3 unchanged"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("the second import's report lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	if strings.Contains(stderr.String(), " 1 updated") || strings.Contains(stderr.String(), " 4 updated") {
+		t.Errorf("a second import must update nothing:\n%s", stderr.String())
 	}
 
 	// A broken file is refused with a precise, coded error, and changes nothing.

@@ -223,10 +223,12 @@ func TestDatasetRoundTripGenerated(t *testing.T) {
 		t.Fatalf("timeline and search after the import:\n%s\nwant\n%s", got, wantDerived)
 	}
 
-	// Importing again updates every record and creates none.
+	// Importing again finds every record unchanged, and creates and updates none.
 	stats = mustImport(t, b, first)
-	if stats.Sessions != (dataset.ImportCount{Updated: sessions}) || stats.Statements.Created != 0 || stats.Sources.Created != 0 ||
-		stats.Officials.Created != 0 || stats.Initiatives.Created != 0 || stats.Platforms.Created != 0 || stats.Topics.Created != 0 {
+	if stats.Sessions != (dataset.ImportCount{Unchanged: sessions}) || stats.Statements != (dataset.ImportCount{Unchanged: len(d.Statements)}) ||
+		stats.Sources != (dataset.ImportCount{Unchanged: len(d.Sources)}) || stats.Officials != (dataset.ImportCount{Unchanged: len(d.Officials)}) ||
+		stats.Initiatives != (dataset.ImportCount{Unchanged: len(d.Initiatives)}) || stats.Platforms != (dataset.ImportCount{Unchanged: len(d.Platforms)}) ||
+		stats.Topics != (dataset.ImportCount{Unchanged: len(d.Topics)}) {
 		t.Fatalf("second import stats = %+v", stats)
 	}
 	sameBytes(t, "export after a second import", first, exportOf(t, b))
@@ -278,9 +280,9 @@ func TestDatasetImportTwice(t *testing.T) {
 	if got := stamps(); got != stampsBefore {
 		t.Errorf("update times after importing the same file again: %s, were %s", got, stampsBefore)
 	}
-	want := dataset.ImportStats{Topics: dataset.ImportCount{Updated: 7}, Sources: dataset.ImportCount{Updated: 1}, Platforms: dataset.ImportCount{Updated: 1},
-		Officials: dataset.ImportCount{Updated: 4}, Sessions: dataset.ImportCount{Updated: 2}, Initiatives: dataset.ImportCount{Updated: 1},
-		Statements: dataset.ImportCount{Updated: 3}, Derived: 12}
+	want := dataset.ImportStats{Topics: dataset.ImportCount{Unchanged: 7}, Sources: dataset.ImportCount{Unchanged: 1}, Platforms: dataset.ImportCount{Unchanged: 1},
+		Officials: dataset.ImportCount{Unchanged: 4}, Sessions: dataset.ImportCount{Unchanged: 2}, Initiatives: dataset.ImportCount{Unchanged: 1},
+		Statements: dataset.ImportCount{Unchanged: 3}, Derived: 12}
 	if stats != want {
 		t.Fatalf("second import stats = %+v, want %+v", stats, want)
 	}
@@ -307,6 +309,43 @@ func TestDatasetImportTwice(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestDatasetImportCountsUnchanged changes one nested list of some records: they count as
+// updated, the others as unchanged; importing the changed file again finds them all
+// unchanged.
+func TestDatasetImportCountsUnchanged(t *testing.T) {
+	s := mustOpenDB(t)
+	d := decode(t, exportOf(t, s))
+	if d.Officials[3].Slug != "thomas-west" || d.Sessions[1].Participants[0].Official != "kairat-umarov" ||
+		d.Statements[1].Official != "talgat-kaliyev" {
+		t.Fatalf("the default dataset's order: %+v", d)
+	}
+	d.Platforms[0].Members[2].Role = model.MembershipRoleObserver
+	d.Officials[3].Positions = append(d.Officials[3].Positions, model.DatasetPosition{Title: "Ambassador", Country: "US", Start: "2019"})
+	d.Sessions[1].Participants[0].Role = ptr("First Deputy Minister")
+	d.Sessions[0].SubjectCountries = append(d.Sessions[0].SubjectCountries, "TJ")
+	d.Initiatives[0].Topics = d.Initiatives[0].Topics[:1]
+	d.Statements[1].Sources[0].Excerpt = ptr("Kaliyev drew attention to a pragmatic approach.")
+	changed := encode(t, d)
+	stats := mustImport(t, s, changed)
+	want := dataset.ImportStats{Topics: dataset.ImportCount{Unchanged: 7}, Sources: dataset.ImportCount{Unchanged: 1},
+		Platforms: dataset.ImportCount{Updated: 1}, Officials: dataset.ImportCount{Updated: 1, Unchanged: 3},
+		Sessions: dataset.ImportCount{Updated: 2}, Initiatives: dataset.ImportCount{Updated: 1},
+		Statements: dataset.ImportCount{Updated: 1, Unchanged: 2}, Derived: 12}
+	if stats != want {
+		t.Fatalf("import stats = %+v, want %+v", stats, want)
+	}
+	sameBytes(t, "export after importing the changes", changed, exportOf(t, s))
+	stats = mustImport(t, s, changed)
+	want = dataset.ImportStats{Topics: dataset.ImportCount{Unchanged: 7}, Sources: dataset.ImportCount{Unchanged: 1},
+		Platforms: dataset.ImportCount{Unchanged: 1}, Officials: dataset.ImportCount{Unchanged: 4},
+		Sessions: dataset.ImportCount{Unchanged: 2}, Initiatives: dataset.ImportCount{Unchanged: 1},
+		Statements: dataset.ImportCount{Unchanged: 3}, Derived: 12}
+	if stats != want {
+		t.Fatalf("importing the changed file again: stats = %+v, want %+v", stats, want)
+	}
+	sameBytes(t, "export after importing the changed file again", changed, exportOf(t, s))
+}
 
 // TestDatasetImportUpdates imports a changed file over the data it came from: records
 // are updated in place, their nested lists replaced, and the export is the changed file.
@@ -341,7 +380,7 @@ func TestDatasetImportUpdates(t *testing.T) {
 	want := encode(t, d)
 
 	stats := mustImport(t, s, want)
-	if stats.Statements != (dataset.ImportCount{Created: 1, Updated: 3}) || stats.Sessions != (dataset.ImportCount{Updated: 2}) {
+	if stats.Statements != (dataset.ImportCount{Created: 1, Updated: 1, Unchanged: 2}) || stats.Sessions != (dataset.ImportCount{Updated: 2}) {
 		t.Fatalf("import stats = %+v", stats)
 	}
 	sameBytes(t, "export after importing changes", want, exportOf(t, s))
@@ -600,7 +639,7 @@ func TestDatasetSourceKeys(t *testing.T) {
 	b := openEmpty(t)
 	mustImport(t, b, first)
 	sameBytes(t, "round trip with alike sources", first, exportOf(t, b))
-	if stats := mustImport(t, b, first); stats.Sources != (dataset.ImportCount{Updated: 3}) {
+	if stats := mustImport(t, b, first); stats.Sources != (dataset.ImportCount{Unchanged: 3}) {
 		t.Fatalf("second import: sources %+v", stats.Sources)
 	}
 
@@ -615,7 +654,7 @@ func TestDatasetSourceKeys(t *testing.T) {
 			}
 		}
 	}
-	if stats := mustImport(t, b, encode(t, d)); stats.Sources != (dataset.ImportCount{Updated: 3}) {
+	if stats := mustImport(t, b, encode(t, d)); stats.Sources != (dataset.ImportCount{Unchanged: 3}) {
 		t.Fatalf("import with a hand-written key: sources %+v", stats.Sources)
 	}
 	sameBytes(t, "export after an import with a hand-written key", first, exportOf(t, b))

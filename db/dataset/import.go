@@ -23,9 +23,11 @@ import (
 // The import of a dataset: the reader of the file, record references, and the derivation of
 // timeline entries at the end. The records of each section are in import_records.go.
 
-// ImportCount counts the records of one kind that an import created and updated.
+// ImportCount counts the records of one kind that an import created, updated, and found
+// as the file has them already (unchanged: neither the record nor its nested lists differ,
+// and the import leaves them as they were).
 type ImportCount struct {
-	Created, Updated int
+	Created, Updated, Unchanged int
 }
 
 // ImportStats says what an import did.
@@ -36,11 +38,16 @@ type ImportStats struct {
 	Derived int
 }
 
-func (c *ImportCount) add(existed bool) {
-	if existed {
-		c.Updated++
-	} else {
+// add counts a record of the file: new, or one the database had, which the import changed
+// or not.
+func (c *ImportCount) add(existed, changed bool) {
+	switch {
+	case !existed:
 		c.Created++
+	case changed:
+		c.Updated++
+	default:
+		c.Unchanged++
 	}
 }
 
@@ -516,12 +523,13 @@ func existing[T any](im *importer, table, slug string) (*T, bool, error) {
 
 // saveChanged writes the record x with save, unless it existed and the file changes none
 // of its columns (before is it as read): importing a file again then leaves its update
-// times, and so a calendar's DTSTAMP and LAST-MODIFIED, as they were.
-func saveChanged[T any](im *importer, existed bool, before T, x *T, save func(*db.Tx, context.Context, *T) error) error {
+// times, and so a calendar's DTSTAMP and LAST-MODIFIED, as they were. It reports whether
+// it wrote.
+func saveChanged[T any](im *importer, existed bool, before T, x *T, save func(*db.Tx, context.Context, *T) error) (bool, error) {
 	if existed && sameColumns(before, *x) {
-		return nil
+		return false, nil
 	}
-	return save(im.tx, im.ctx, x)
+	return true, save(im.tx, im.ctx, x)
 }
 
 // sameColumns reports whether two rows hold the same values but for their timestamps (an
@@ -632,41 +640,49 @@ func (im *importer) location(r rec, field string, in *model.DatasetLocation) (mo
 	return model.Location{City: in.City, CountryCode: code, Venue: in.Venue, Latitude: in.Latitude, Longitude: in.Longitude}, nil
 }
 
-// citations replaces the citations of a record with those of the file.
-func (im *importer) citations(r rec, typ string, id int64, existed bool, list []model.DatasetCitation) error {
+// citations replaces the citations of a record with those of the file, and reports
+// whether they differ from those it had.
+func (im *importer) citations(r rec, typ string, id int64, existed bool, list []model.DatasetCitation) (bool, error) {
 	keep := make([]int64, 0, len(list))
 	seen := map[string]int{}
 	for j, c := range list {
 		f := fmt.Sprintf("sources[%d].source", j)
 		if c.Source == "" {
-			return r.errorf(model.EINVALID, f, "is required: the key of a source of the file")
+			return false, r.errorf(model.EINVALID, f, "is required: the key of a source of the file")
 		}
 		src, ok := im.sources[c.Source]
 		if !ok {
-			return r.errorf(model.ENOTFOUND, f, "source %q is not among the file's sources", truncate(c.Source, 100))
+			return false, r.errorf(model.ENOTFOUND, f, "source %q is not among the file's sources", truncate(c.Source, 100))
 		}
 		if k, dup := seen[c.Source]; dup {
-			return r.errorf(model.EINVALID, f, "source %q is cited twice (also at sources[%d])", c.Source, k)
+			return false, r.errorf(model.EINVALID, f, "source %q is cited twice (also at sources[%d])", c.Source, k)
 		}
 		seen[c.Source] = j
 		keep = append(keep, src)
 	}
 	col := db.CitingColumn(typ)
+	changed := false
 	if existed {
-		q := func() *gorm.DB {
-			q := im.gdb.Model(&model.Citation{}).Where(col+" = ?", id)
-			if len(keep) > 0 {
-				q = q.Where("source_id NOT IN ?", keep)
-			}
-			return q
+		var old []*model.Citation
+		if err := im.gdb.Where(col+" = ?", id).Order("id").Find(&old).Error; err != nil {
+			return false, fmt.Errorf("read citations: %w", err)
 		}
+		excerpts := make(map[int64]*string, len(old))
 		var gone []int64
-		if err := q().Pluck("source_id", &gone).Error; err != nil {
-			return fmt.Errorf("read citations: %w", err)
+		for _, c := range old {
+			excerpts[c.SourceID] = c.Excerpt
+			if !slices.Contains(keep, c.SourceID) {
+				gone = append(gone, c.SourceID)
+			}
+		}
+		changed = len(gone) > 0
+		for j, c := range list {
+			before, had := excerpts[keep[j]]
+			changed = changed || !had || !sameOpt(before, c.Excerpt)
 		}
 		if len(gone) > 0 {
-			if err := q().Delete(&model.Citation{}).Error; err != nil {
-				return fmt.Errorf("delete citations: %w", err)
+			if err := im.gdb.Where(col+" = ? AND source_id IN ?", id, gone).Delete(&model.Citation{}).Error; err != nil {
+				return false, fmt.Errorf("delete citations: %w", err)
 			}
 			for _, s := range gone {
 				im.touch(db.Subject{Type: model.TypeSource, ID: s})
@@ -675,10 +691,33 @@ func (im *importer) citations(r rec, typ string, id int64, existed bool, list []
 	}
 	for j, c := range list {
 		if err := im.tx.Cite(im.ctx, typ, id, keep[j], c.Excerpt); err != nil {
-			return r.wrap(fmt.Sprintf("sources[%d]", j), err)
+			return false, r.wrap(fmt.Sprintf("sources[%d]", j), err)
 		}
 	}
-	return nil
+	return changed, nil
+}
+
+// sameBag reports whether two lists hold the same values as often, in whatever order.
+func sameBag[K comparable](a, b []K) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	n := make(map[K]int, len(a))
+	for _, k := range a {
+		n[k]++
+	}
+	for _, k := range b {
+		if n[k]--; n[k] < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// links reads the targets of a link table for one owner.
+func links[K any](im *importer, table, ownerCol, targetCol string, owner int64) ([]K, error) {
+	m, err := db.Pairs[K](im.gdb, table, ownerCol, targetCol, []int64{owner})
+	return m[owner], err
 }
 
 // resolveParents sets the parents that came later in the file and checks that no chain of

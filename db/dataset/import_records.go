@@ -37,11 +37,12 @@ func (im *importer) topic(r rec, in *model.DatasetTopic) error {
 	}
 	before := *x
 	x.Slug, x.Name, x.Description = in.Slug, in.Name, in.Description
-	if err := saveChanged(im, existed, before, x, (*db.Tx).SaveTopic); err != nil {
+	changed, err := saveChanged(im, existed, before, x, (*db.Tx).SaveTopic)
+	if err != nil {
 		return r.wrap("", err)
 	}
 	im.ids["topics"][x.Slug] = x.ID
-	im.stats.Topics.add(existed)
+	im.stats.Topics.add(existed, changed)
 	return nil
 }
 
@@ -69,12 +70,13 @@ func (im *importer) source(r rec, in *model.DatasetSource) error {
 	}
 	before := *x
 	x.Title, x.Publisher, x.URL, x.PublishedOn, x.Language, x.Excerpt = in.Title, in.Publisher, in.URL, published, in.Language, in.Excerpt
-	if err := saveChanged(im, existed, before, x, (*db.Tx).SaveSource); err != nil {
+	changed, err := saveChanged(im, existed, before, x, (*db.Tx).SaveSource)
+	if err != nil {
 		return r.wrap("", err)
 	}
 	im.sources[in.Key] = x.ID
 	im.touch(db.Subject{Type: model.TypeSource, ID: x.ID})
-	im.stats.Sources.add(existed)
+	im.stats.Sources.add(existed, changed)
 	return nil
 }
 
@@ -109,15 +111,12 @@ func (im *importer) platform(r rec, in *model.DatasetPlatform) error {
 	if x.Dissolved, err = im.date(r, "dissolved", in.Dissolved); err != nil {
 		return err
 	}
-	if err := saveChanged(im, existed, before, x, (*db.Tx).SavePlatform); err != nil {
+	changed, err := saveChanged(im, existed, before, x, (*db.Tx).SavePlatform)
+	if err != nil {
 		return r.wrap("", err)
 	}
 	im.ids["platforms"][x.Slug] = x.ID
-	if existed {
-		if err := im.gdb.Where("platform_id = ?", x.ID).Delete(&model.PlatformMember{}).Error; err != nil {
-			return fmt.Errorf("replace members: %w", err)
-		}
-	}
+	members := make([]*model.PlatformMember, len(in.Members))
 	for j, m := range in.Members {
 		f := fmt.Sprintf("members[%d]", j)
 		if m.Country == "" {
@@ -135,16 +134,51 @@ func (im *importer) platform(r rec, in *model.DatasetPlatform) error {
 		if member.Until, err = im.date(r, f+".until", m.Until); err != nil {
 			return err
 		}
-		if err := im.tx.AddMember(im.ctx, member); err != nil {
-			return r.wrap(f, err)
+		members[j] = member
+	}
+	// The members are kept as they are when the file has them unchanged; otherwise they
+	// are written anew.
+	same := false
+	if existed {
+		var old []*model.PlatformMember
+		if err := im.gdb.Where("platform_id = ?", x.ID).Find(&old).Error; err != nil {
+			return fmt.Errorf("read members: %w", err)
+		}
+		if same = sameBag(memberKeys(old), memberKeys(members)); !same {
+			if err := im.gdb.Where("platform_id = ?", x.ID).Delete(&model.PlatformMember{}).Error; err != nil {
+				return fmt.Errorf("replace members: %w", err)
+			}
 		}
 	}
-	if err := im.citations(r, model.TypePlatform, x.ID, existed, in.Sources); err != nil {
+	if !same {
+		changed = true
+		for j, member := range members {
+			if err := im.tx.AddMember(im.ctx, member); err != nil {
+				return r.wrap(fmt.Sprintf("members[%d]", j), err)
+			}
+		}
+	}
+	cited, err := im.citations(r, model.TypePlatform, x.ID, existed, in.Sources)
+	if err != nil {
 		return err
 	}
 	im.touch(db.Subject{Type: model.TypePlatform, ID: x.ID})
-	im.stats.Platforms.add(existed)
+	im.stats.Platforms.add(existed, changed || cited)
 	return nil
+}
+
+type memberKey struct {
+	country      string
+	role         model.MembershipRole
+	since, until int64
+}
+
+func memberKeys(list []*model.PlatformMember) []memberKey {
+	out := make([]memberKey, len(list))
+	for i, m := range list {
+		out[i] = memberKey{m.CountryCode, m.Role, dateKey(m.Since), dateKey(m.Until)}
+	}
+	return out
 }
 
 func (im *importer) official(r rec, in *model.DatasetOfficial) error {
@@ -160,7 +194,8 @@ func (im *importer) official(r rec, in *model.DatasetOfficial) error {
 	if x.CountryCode, err = im.code(r, "country", in.Country); err != nil {
 		return err
 	}
-	if err := saveChanged(im, existed, before, x, (*db.Tx).SaveOfficial); err != nil {
+	changed, err := saveChanged(im, existed, before, x, (*db.Tx).SaveOfficial)
+	if err != nil {
 		return r.wrap("", err)
 	}
 	im.ids["officials"][x.Slug] = x.ID
@@ -188,11 +223,13 @@ func (im *importer) official(r rec, in *model.DatasetOfficial) error {
 			old = slices.Delete(old, k, k+1)
 			continue
 		}
+		changed = true
 		if err := im.tx.AddPosition(im.ctx, pos); err != nil {
 			return r.wrap(f, err)
 		}
 	}
 	for _, o := range old {
+		changed = true
 		if err := im.gdb.Delete(o).Error; err != nil {
 			return fmt.Errorf("remove position: %w", err)
 		}
@@ -201,7 +238,7 @@ func (im *importer) official(r rec, in *model.DatasetOfficial) error {
 	if existed {
 		im.updatedOfficials = append(im.updatedOfficials, x.ID)
 	}
-	im.stats.Officials.add(existed)
+	im.stats.Officials.add(existed, changed)
 	return nil
 }
 
@@ -252,9 +289,11 @@ func (im *importer) session(r rec, in *model.DatasetSession) error {
 	if x.HostCountryCode, err = im.code(r, "hostCountry", in.HostCountry); err != nil {
 		return err
 	}
-	if err := saveChanged(im, existed, before, x, (*db.Tx).SaveSession); err != nil {
+	changed, err := saveChanged(im, existed, before, x, (*db.Tx).SaveSession)
+	if err != nil {
 		return r.wrap("", err)
 	}
+	changed = changed || later
 	im.ids["sessions"][x.Slug] = x.ID
 	if in.Parent != "" {
 		im.parents = append(im.parents, pendingParent{rec: r, id: x.ID, parent: in.Parent, later: later})
@@ -278,6 +317,17 @@ func (im *importer) session(r rec, in *model.DatasetSession) error {
 	topics, err := im.refList(r, "topics", "topics", "topic", in.Topics)
 	if err != nil {
 		return err
+	}
+	if existed && !changed {
+		oldCodes, err := links[string](im, "session_subject_countries", "session_id", "country_code", x.ID)
+		if err != nil {
+			return err
+		}
+		oldTopics, err := links[int64](im, "session_topics", "session_id", "topic_id", x.ID)
+		if err != nil {
+			return err
+		}
+		changed = !sameBag(oldCodes, codes) || !sameBag(oldTopics, topics)
 	}
 	if err := im.tx.SetSessionLinks(im.ctx, x.ID, codes, topics); err != nil {
 		return err
@@ -305,6 +355,11 @@ func (im *importer) session(r rec, in *model.DatasetSession) error {
 		parts = append(parts, part)
 	}
 	if existed {
+		var old []*model.Participant
+		if err := im.gdb.Where("session_id = ?", x.ID).Find(&old).Error; err != nil {
+			return fmt.Errorf("read participants: %w", err)
+		}
+		changed = changed || !sameBag(participantKeys(old), participantKeys(parts))
 		q := im.gdb.Where("session_id = ?", x.ID)
 		if len(officials) > 0 {
 			q = q.Where("official_id NOT IN ?", officials)
@@ -331,15 +386,30 @@ func (im *importer) session(r rec, in *model.DatasetSession) error {
 			return fmt.Errorf("add participants: %w", err)
 		}
 	}
-	if err := im.citations(r, model.TypeSession, x.ID, existed, in.Sources); err != nil {
+	cited, err := im.citations(r, model.TypeSession, x.ID, existed, in.Sources)
+	if err != nil {
 		return err
 	}
 	im.touch(db.Subject{Type: model.TypeSession, ID: x.ID})
 	if existed {
 		im.updatedSessions = append(im.updatedSessions, x.ID)
 	}
-	im.stats.Sessions.add(existed)
+	im.stats.Sessions.add(existed, changed || cited)
 	return nil
+}
+
+type participantKey struct {
+	official       int64
+	role, country  string
+	noRole, noCode bool
+}
+
+func participantKeys(list []*model.Participant) []participantKey {
+	out := make([]participantKey, len(list))
+	for i, p := range list {
+		out[i] = participantKey{p.OfficialID, deref(p.Role), deref(p.CountryCode), p.Role == nil, p.CountryCode == nil}
+	}
+	return out
 }
 
 func (im *importer) initiative(r rec, in *model.DatasetInitiative) error {
@@ -398,7 +468,8 @@ func (im *importer) initiative(r rec, in *model.DatasetInitiative) error {
 		}
 		x.Status = latest.Status
 	}
-	if err := saveChanged(im, existed, before, x, (*db.Tx).SaveInitiative); err != nil {
+	changed, err := saveChanged(im, existed, before, x, (*db.Tx).SaveInitiative)
+	if err != nil {
 		return r.wrap("", err)
 	}
 	im.ids["initiatives"][x.Slug] = x.ID
@@ -416,6 +487,7 @@ func (im *importer) initiative(r rec, in *model.DatasetInitiative) error {
 		same = old[j].Status == history[j].Status && old[j].On == history[j].On && sameOpt(old[j].Note, history[j].Note)
 	}
 	if !same {
+		changed = true
 		if len(old) > 0 {
 			if err := im.gdb.Where("initiative_id = ?", x.ID).Delete(&model.InitiativeStatusChange{}).Error; err != nil {
 				return fmt.Errorf("replace status history: %w", err)
@@ -437,14 +509,26 @@ func (im *importer) initiative(r rec, in *model.DatasetInitiative) error {
 	if err != nil {
 		return err
 	}
+	if existed && !changed {
+		oldSessions, err := links[int64](im, "initiative_sessions", "initiative_id", "session_id", x.ID)
+		if err != nil {
+			return err
+		}
+		oldTopics, err := links[int64](im, "initiative_topics", "initiative_id", "topic_id", x.ID)
+		if err != nil {
+			return err
+		}
+		changed = !sameBag(oldSessions, sessions) || !sameBag(oldTopics, topics)
+	}
 	if err := im.tx.SetInitiativeLinks(im.ctx, x.ID, sessions, topics); err != nil {
 		return err
 	}
-	if err := im.citations(r, model.TypeInitiative, x.ID, existed, in.Sources); err != nil {
+	cited, err := im.citations(r, model.TypeInitiative, x.ID, existed, in.Sources)
+	if err != nil {
 		return err
 	}
 	im.touch(db.Subject{Type: model.TypeInitiative, ID: x.ID})
-	im.stats.Initiatives.add(existed)
+	im.stats.Initiatives.add(existed, changed || cited)
 	return nil
 }
 
@@ -486,13 +570,15 @@ func (im *importer) statement(r rec, in *model.DatasetStatement) error {
 	if x.SessionID, err = im.ref(r, "session", "sessions", "session", in.Session); err != nil {
 		return err
 	}
-	if err := saveChanged(im, existed, before, x, (*db.Tx).SaveStatement); err != nil {
+	changed, err := saveChanged(im, existed, before, x, (*db.Tx).SaveStatement)
+	if err != nil {
 		return r.wrap("", err)
 	}
-	if err := im.citations(r, model.TypeStatement, x.ID, existed, in.Sources); err != nil {
+	cited, err := im.citations(r, model.TypeStatement, x.ID, existed, in.Sources)
+	if err != nil {
 		return err
 	}
 	im.touch(db.Subject{Type: model.TypeStatement, ID: x.ID})
-	im.stats.Statements.add(existed)
+	im.stats.Statements.add(existed, changed || cited)
 	return nil
 }
