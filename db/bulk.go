@@ -93,17 +93,23 @@ var entryLinks = []struct {
 // writeEntryLinks inserts the link rows of entries, which have their IDs and no links yet.
 func writeEntryLinks(b *bulkWriter, entries []*model.TimelineEntry) error {
 	for _, l := range entryLinks {
-		var rows [][]any
-		for _, e := range entries {
-			for _, v := range l.values(e) {
-				rows = append(rows, []any{e.ID, v})
-			}
-		}
-		if err := b.insert(l.table, []string{"entry_id", l.column}, rows); err != nil {
+		if err := b.insert(l.table, []string{"entry_id", l.column}, linkRows(l.values, entries)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// linkRows are the rows of one link table for entries: (entry ID, value) for each of an
+// entry's values.
+func linkRows(values func(e *model.TimelineEntry) []any, entries []*model.TimelineEntry) [][]any {
+	var rows [][]any
+	for _, e := range entries {
+		for _, v := range values(e) {
+			rows = append(rows, []any{e.ID, v})
+		}
+	}
+	return rows
 }
 
 func anys[T any](in []T) []any {

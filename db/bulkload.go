@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"diplomacy-timeline/model"
 )
@@ -131,11 +132,18 @@ func (d *Derivation) Entries() int { return len(d.entries) }
 
 // Write inserts the timeline entries, their link rows and the search documents with l,
 // into a database that has none: the entries are numbered from 1 in the order their
-// records were added. progress, if set, is told what is being written, with the rows
-// written so far.
-func (d *Derivation) Write(l *Loader, progress func(stage string, rows int64)) error {
+// records were added. progress, if set, is told each table once it is written, with the
+// rows written to it.
+func (d *Derivation) Write(l *Loader, progress func(table string, rows int64)) error {
 	if progress == nil {
 		progress = func(string, int64) {}
+	}
+	insert := func(table string, cols []string, rows [][]any) error {
+		if err := l.Insert(table, cols, rows); err != nil {
+			return err
+		}
+		progress(strings.ReplaceAll(table, "_", " "), int64(len(rows)))
+		return nil
 	}
 	rows := make([][]any, 0, len(d.entries))
 	for i, e := range d.entries {
@@ -148,18 +156,17 @@ func (d *Derivation) Write(l *Loader, progress func(stage string, rows int64)) e
 			optional(e.SubjectPlatformID), optional(e.SubjectSessionID), optional(e.SubjectInitiativeID), optional(e.SubjectOfficialID),
 			optional(e.SubjectStatementID), optional(e.PositionID), optional(e.StatusChangeID), e.TextKey})
 	}
-	progress("timeline entries", l.Rows())
-	if err := l.Insert("timeline_entries", []string{"id", "kind", "date_key", "end_key", "last_key", "title", "summary", "platform_id", "origin",
+	if err := insert("timeline_entries", []string{"id", "kind", "date_key", "end_key", "last_key", "title", "summary", "platform_id", "origin",
 		"subject_platform_id", "subject_session_id", "subject_initiative_id", "subject_official_id", "subject_statement_id",
 		"position_id", "status_change_id", "text_key"}, rows); err != nil {
 		return err
 	}
-	progress("timeline entry links", l.Rows())
-	if err := writeEntryLinks(l.w, d.entries); err != nil {
-		return err
+	for _, link := range entryLinks {
+		if err := insert(link.table, []string{"entry_id", link.column}, linkRows(link.values, d.entries)); err != nil {
+			return err
+		}
 	}
-	progress("search index", l.Rows())
-	return l.Insert("search_index", docColumns, d.docs)
+	return insert("search_index", docColumns, d.docs)
 }
 
 // optional is the value of an optional column: NULL for nil.

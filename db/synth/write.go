@@ -45,8 +45,11 @@ func fv(f *float64) any {
 // the number of entries.
 func (w *world) write(l *db.Loader, progress func(string, int64)) (int, error) {
 	step := func(stage, table string, cols []string, rows [][]any) error {
-		progress(stage, l.Rows())
-		return l.Insert(table, cols, rows)
+		if err := l.Insert(table, cols, rows); err != nil {
+			return err
+		}
+		progress(stage, int64(len(rows)))
+		return nil
 	}
 	var rows [][]any
 
