@@ -40,9 +40,11 @@ func (s *Store) Snapshot(ctx context.Context, fn func(gdb *gorm.DB) error) error
 // DB returns the transaction's GORM handle.
 func (tx *Tx) DB() *gorm.DB { return tx.gdb }
 
-// SaveTopic creates the topic, or updates it when it has an ID, after checking it as
-// createTopic and updateTopic do.
-func (tx *Tx) SaveTopic(ctx context.Context, x *model.Topic) error { return saveTopic(ctx, tx.gdb, x) }
+// SaveTopic creates a topic, or updates it when it has an ID, checked as the mutations
+// check it.
+func (tx *Tx) SaveTopic(ctx context.Context, x *model.Topic) error {
+	return saveTopic(ctx, tx.gdb, x)
+}
 
 // SaveSource creates or updates a source, checked as the mutations check it.
 func (tx *Tx) SaveSource(ctx context.Context, x *model.Source) error {
