@@ -196,7 +196,7 @@ func (ex *exporter) countries() error {
 	}
 	slices.SortFunc(rows, func(a, b model.Country) int { return strings.Compare(a.Code, b.Code) })
 	for _, c := range rows {
-		if err := ex.out.record(model.DatasetCountry{Code: c.Code, Name: c.Name}); err != nil {
+		if err := ex.out.record(model.DatasetCountry(c)); err != nil {
 			return err
 		}
 	}
