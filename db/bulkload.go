@@ -22,10 +22,10 @@ type Loader struct {
 // BulkLoad runs fn in one transaction on the writer connection (so other writes queue
 // behind it) and commits if fn returns nil; a failed fn writes nothing. It is meant for an
 // empty database: the rows fn inserts carry their keys, and a key the database has already
-// fails the load. Before it commits, PostgreSQL's identity sequences are moved past those
-// keys (the dialect's ResetSequences); after, the planner's statistics are refreshed, so that it picks the indexes the
-// queries were built for. progress, if set, is told when committing and analyzing begin,
-// with the rows written.
+// fails the load. Before it commits, the key generators are moved past those keys (the
+// dialect's ResetSequences: PostgreSQL's identity sequences); after, the planner's
+// statistics are refreshed, so that it picks the indexes the queries were built for.
+// progress, if set, is told when committing and analyzing begin, with the rows written.
 func (s *Store) BulkLoad(ctx context.Context, fn func(l *Loader) error, progress func(step string, rows int64)) error {
 	if progress == nil {
 		progress = func(string, int64) {}
