@@ -16,6 +16,7 @@ import (
 // TestNamesAcrossBackends: names sort byte by byte and match case-insensitively in every
 // script, the same on SQLite and on PostgreSQL whatever its collation.
 func TestNamesAcrossBackends(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := openEmpty(t)
 	for _, name := range []string{"Économie", "aardvark talks", "Zebra talks", "Agriculture", "économie rurale", "Ölgerät"} {
@@ -80,6 +81,7 @@ func TestNamesAcrossBackends(t *testing.T) {
 // for a first page and for a page after a cursor (with sequential scans off, so that the
 // planner's choice on a small table does not hide a missing index).
 func TestSortIndexesOnPostgres(t *testing.T) {
+	t.Parallel()
 	if !dbtest.Postgres() {
 		t.Skip("PostgreSQL only: set " + dbtest.EnvURL)
 	}

@@ -16,7 +16,7 @@ const datasetKey = "default_dataset_loaded"
 // db/dataset provides — if it never had it and holds no platforms, sessions or officials
 // of its own. The check, the seed and the marker are one transaction.
 func (s *Store) loadDefaultDataset(ctx context.Context, seed func(ctx context.Context, tx *Tx) error) error {
-	return s.write(ctx, func(tx *gorm.DB) error {
+	return s.write(context.WithValue(ctx, unannouncedKey{}, true), func(tx *gorm.DB) error {
 		var marks, records int64
 		if err := tx.Table("settings").Where("key = ?", datasetKey).Count(&marks).Error; err != nil {
 			return fmt.Errorf("default dataset: %w", err)

@@ -26,6 +26,7 @@ func openDialectTest(t *testing.T) *Store {
 }
 
 func TestDialectOf(t *testing.T) {
+	t.Parallel()
 	for dsn, want := range map[string]dialect{
 		"postgres://u@h/db":           dialectPostgres,
 		"postgresql://u@h/db?x=1":     dialectPostgres,
@@ -42,6 +43,7 @@ func TestDialectOf(t *testing.T) {
 }
 
 func TestPlaceholder(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		d    dialect
 		n    int
@@ -56,6 +58,7 @@ func TestPlaceholder(t *testing.T) {
 // TestResetSequences: after a row written with an explicit key on database/sql, the next
 // row the store creates gets the key after it.
 func TestResetSequences(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := openDialectTest(t)
 	sqlDB, err := s.wdb.DB()
@@ -90,6 +93,7 @@ func TestResetSequences(t *testing.T) {
 // TestSnapshot: a snapshot sees the state of its first read throughout, while writes go
 // on beside it, and refuses to write.
 func TestSnapshot(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := openDialectTest(t)
 	topics := func(tx *gorm.DB) int64 {

@@ -561,6 +561,7 @@ func explainFullScanDetector(t *testing.T, d *explainDB) {
 // TestExplainQueryPlans generates a large timeline and checks the plans of the timeline,
 // bucket and search queries on it.
 func TestExplainQueryPlans(t *testing.T) {
+	t.Parallel()
 	d := explainOpen(t)
 	t.Run("full scan detector", func(t *testing.T) { explainFullScanDetector(t, d) })
 	t.Run("timeline pages", func(t *testing.T) { explainTimelinePages(t, d) })

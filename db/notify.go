@@ -10,12 +10,18 @@ import (
 
 // This file tells subscribers which timeline entries a committed write added: each write
 // collects the IDs of the entries it inserted, and its dialect makes them known once the
-// write commits (dialect.announce; the PostgreSQL listener is in dialect_postgres.go). With SQLite (one server process) the store fans them out itself after
-// the commit. With PostgreSQL the transaction sends NOTIFY, which the database delivers
+// write commits (dialect.announce; the PostgreSQL listener is in dialect_postgres.go).
+// With SQLite (one server process) the store fans them out itself after the commit. With PostgreSQL the transaction sends NOTIFY, which the database delivers
 // only if it commits, to every server replica listening on the channel; each replica fans
 // out to its own subscribers, so a client on replica A sees a write made on replica B.
 
 type addedKey struct{}
+
+// unannouncedKey marks the context of a write whose entries no subscriber is told of: the
+// default dataset, loaded while the store opens, before anyone could subscribe. (On
+// PostgreSQL its NOTIFY would reach the store's own listener after Open returned, and be
+// delivered to subscriptions made after the commit.)
+type unannouncedKey struct{}
 
 // added collects, within one write transaction, the IDs of the entries it inserted.
 type added struct {

@@ -151,6 +151,9 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		if err := fn(tx); err != nil {
 			return translate(err)
 		}
+		if ctx.Value(unannouncedKey{}) != nil {
+			return nil
+		}
 		var err error
 		publish, err = s.dialect.announce(tx, s.channel, a.ids)
 		return err

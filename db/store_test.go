@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"diplomacy-timeline/db"
 	"diplomacy-timeline/db/dataset"
@@ -58,6 +59,7 @@ func count(tb testing.TB, s *db.Store) (sessions, topics, countries int) {
 // TestRestartIsIdempotent opens the same file again and again: the default dataset is
 // loaded once, what was written stays, and what was deleted does not come back.
 func TestRestartIsIdempotent(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := dbtest.DSN(t)
 
@@ -95,6 +97,7 @@ func TestRestartIsIdempotent(t *testing.T) {
 // TestNoDatasetIntoAPopulatedDatabase checks that the default dataset never lands in a
 // database that already holds data of its own.
 func TestNoDatasetIntoAPopulatedDatabase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := dbtest.DSN(t)
 	s, err := db.Open(ctx, path, db.Options{NoDataset: true, Logger: slog.New(slog.DiscardHandler)})
@@ -116,6 +119,7 @@ func TestNoDatasetIntoAPopulatedDatabase(t *testing.T) {
 // TestOpenNeedsASeed checks that Open refuses to guess what a new database holds: without
 // a Seed it must be told NoDataset.
 func TestOpenNeedsASeed(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "test.db")
 	_, err := db.Open(context.Background(), path, db.Options{Logger: slog.New(slog.DiscardHandler)})
 	if err == nil || !strings.Contains(err.Error(), "Seed") {
@@ -130,6 +134,7 @@ func TestOpenNeedsASeed(t *testing.T) {
 // that records the mark: a seed that fails leaves neither its records nor the mark, so
 // the next start seeds again; once seeded, a database is never seeded again.
 func TestSeedIsOneTransactionWithTheMark(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := dbtest.DSN(t)
 	quiet := slog.New(slog.DiscardHandler)
@@ -173,5 +178,32 @@ func TestSeedIsOneTransactionWithTheMark(t *testing.T) {
 	}
 	if calls != 2 {
 		t.Fatalf("the seed ran %d times, want 2 (the failed one and the one that loaded)", calls)
+	}
+}
+
+// TestDefaultDatasetIsNotAnnounced: the default dataset, loaded while the store opens,
+// reaches no subscription made after Open returns. (On PostgreSQL its NOTIFY would reach
+// the store's own listener late and be delivered to such a subscription.)
+func TestDefaultDatasetIsNotAnnounced(t *testing.T) {
+	t.Parallel()
+	s := MustOpenDB(t, dbtest.DSN(t))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	entries := s.SubscribeEntries(ctx)
+	select {
+	case id := <-entries:
+		t.Fatalf("entry %d of the default dataset announced to a later subscription", id)
+	case <-time.After(700 * time.Millisecond):
+	}
+	// A write after it is announced.
+	founded := model.MustParseDate("2024")
+	platform, err := s.CreatePlatform(ctx, model.PlatformInput{Slug: "new-format", Name: "New format", Kind: model.PlatformKindFormat, Founded: &founded})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-entries:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("the founding of %s was not announced", platform.Slug)
 	}
 }

@@ -36,6 +36,7 @@ func compileSchema(tb testing.TB) *jsonschema.Schema {
 // side: every object of the schema has exactly the properties of its type, requires
 // exactly the fields that are not omitempty, and admits no others.
 func TestDatasetSchemaMatchesTypes(t *testing.T) {
+	t.Parallel()
 	compileSchema(t)
 	var schema map[string]any
 	if err := json.Unmarshal(model.DatasetSchema, &schema); err != nil {
@@ -135,6 +136,7 @@ func TestDatasetSchemaMatchesTypes(t *testing.T) {
 
 // TestDatasetSchemaRejects checks the schema against small files, good and bad.
 func TestDatasetSchemaRejects(t *testing.T) {
+	t.Parallel()
 	sch := compileSchema(t)
 	head := `{"format": "diplomacy-timeline/dataset", "version": 1`
 	for _, c := range []struct {

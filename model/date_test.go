@@ -7,6 +7,7 @@ import (
 )
 
 func TestParseDate(t *testing.T) {
+	t.Parallel()
 	valid := []struct {
 		in        string
 		precision model.Precision
@@ -53,6 +54,7 @@ func TestParseDate(t *testing.T) {
 }
 
 func TestDateOrderAndOverlap(t *testing.T) {
+	t.Parallel()
 	d := model.MustParseDate
 	order := []string{"2022-12-31", "2023", "2023-01", "2023-01-01", "2023-01-02", "2023-07", "2023-07-28", "2024"}
 	for i := 1; i < len(order); i++ {
@@ -92,6 +94,7 @@ func TestDateOrderAndOverlap(t *testing.T) {
 }
 
 func TestValidateRange(t *testing.T) {
+	t.Parallel()
 	d := func(s string) *model.Date { v := model.MustParseDate(s); return &v }
 	cases := []struct {
 		start, end string
@@ -113,6 +116,7 @@ func TestValidateRange(t *testing.T) {
 
 // TestDateSQL; the GraphQL encoding is graph's (TestUnmarshalDate there).
 func TestDateSQL(t *testing.T) {
+	t.Parallel()
 	v, err := model.MustParseDate("2015").Value()
 	if err != nil || v != int64(20150000) {
 		t.Fatalf("Value = %v, %v", v, err)

@@ -58,6 +58,7 @@ func checkFacts(t *testing.T, entries []*model.TimelineEntry, doc model.SearchDo
 }
 
 func TestPlatformFacts(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		platform model.Platform
@@ -103,6 +104,7 @@ func TestPlatformFacts(t *testing.T) {
 }
 
 func TestSessionFacts(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		session  model.Session
@@ -161,6 +163,7 @@ func TestSessionFacts(t *testing.T) {
 }
 
 func TestOfficialFacts(t *testing.T) {
+	t.Parallel()
 	official := model.Official{ID: 7, Name: "Mukhtar Tileuberdi", OtherNames: []string{"Tileuberdi M."}, CountryCode: str("KZ")}
 	tests := []struct {
 		name      string
@@ -227,6 +230,7 @@ func TestOfficialFacts(t *testing.T) {
 }
 
 func TestInitiativeFacts(t *testing.T) {
+	t.Parallel()
 	// centre is an initiative with everything an entry takes from it.
 	centre := func(proposedOn *model.Date) model.Initiative {
 		return model.Initiative{ID: 40, Title: "Almaty centre", Description: str("A UN regional centre"), ProposedOn: proposedOn,
@@ -324,6 +328,7 @@ func TestInitiativeFacts(t *testing.T) {
 }
 
 func TestStatementFacts(t *testing.T) {
+	t.Parallel()
 	// 184 runes; the 140th is the "t" of "the", so the title ends with "and".
 	long := strings.Repeat("word ", 27) + "and the last sentence, which runs past the limit."
 	clipped := strings.Repeat("word ", 27) + "and…"
@@ -382,6 +387,7 @@ func TestStatementFacts(t *testing.T) {
 // to 140 characters at a word boundary in the second half, without trailing punctuation,
 // with an ellipsis.
 func TestStatementTitle(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ text, title string }{
 		{strings.Repeat("x", 140), strings.Repeat("x", 140)},
 		{strings.Repeat("é", 140), strings.Repeat("é", 140)},                                                                       // runes, not bytes
@@ -403,6 +409,7 @@ func TestStatementTitle(t *testing.T) {
 }
 
 func TestSourceDoc(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		source   model.Source

@@ -8,6 +8,7 @@ import (
 )
 
 func TestGlobalIDs(t *testing.T) {
+	t.Parallel()
 	id := model.IntID(model.TypeSession, 42)
 	g, err := model.DecodeID(id)
 	if err != nil || g.Type != model.TypeSession || g.Key != "42" {

@@ -148,6 +148,7 @@ func derived(tb testing.TB, s *db.Store, words ...string) string {
 // database and exports that: the two files are the same bytes, and the timeline and the
 // search index are the same.
 func TestDatasetRoundTripDefault(t *testing.T) {
+	t.Parallel()
 	a := mustOpenDB(t)
 	first := exportOf(t, a)
 	for _, want := range []string{`"format": "diplomacy-timeline/dataset"`, `"slug": "c5-plus-1-special-session-on-afghanistan-2023"`,
@@ -180,6 +181,7 @@ func TestDatasetRoundTripDefault(t *testing.T) {
 
 // TestDatasetRoundTripGenerated does the same with a generated world.
 func TestDatasetRoundTripGenerated(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	sessions := 2000
 	if testing.Short() {
@@ -240,6 +242,7 @@ func TestDatasetRoundTripGenerated(t *testing.T) {
 // TestDatasetCanonicalForm checks that an export is exactly the model.Dataset it holds,
 // encoded: the Go types describe the whole format.
 func TestDatasetCanonicalForm(t *testing.T) {
+	t.Parallel()
 	data := exportOf(t, mustOpenDB(t))
 	sameBytes(t, "export and its re-encoding", data, encode(t, decode(t, data)))
 
@@ -257,6 +260,7 @@ func TestDatasetCanonicalForm(t *testing.T) {
 // TestDatasetImportTwice imports the same file twice: nothing is duplicated and the
 // export is unchanged.
 func TestDatasetImportTwice(t *testing.T) {
+	t.Parallel()
 	data := exportOf(t, mustOpenDB(t))
 	s := openEmpty(t)
 	mustImport(t, s, data)
@@ -314,6 +318,7 @@ func ptr[T any](v T) *T { return &v }
 // updated, the others as unchanged; importing the changed file again finds them all
 // unchanged.
 func TestDatasetImportCountsUnchanged(t *testing.T) {
+	t.Parallel()
 	s := mustOpenDB(t)
 	d := decode(t, exportOf(t, s))
 	if d.Officials[3].Slug != "thomas-west" || d.Sessions[1].Participants[0].Official != "kairat-umarov" ||
@@ -350,6 +355,7 @@ func TestDatasetImportCountsUnchanged(t *testing.T) {
 // TestDatasetImportUpdates imports a changed file over the data it came from: records
 // are updated in place, their nested lists replaced, and the export is the changed file.
 func TestDatasetImportUpdates(t *testing.T) {
+	t.Parallel()
 	s := mustOpenDB(t)
 	d := decode(t, exportOf(t, s))
 
@@ -406,6 +412,7 @@ func TestDatasetImportUpdates(t *testing.T) {
 // TestDatasetImportMerges imports a file that refers to records the database has and the
 // file has not: references resolve to the database, and the rest is left alone.
 func TestDatasetImportMerges(t *testing.T) {
+	t.Parallel()
 	s := mustOpenDB(t)
 	before := decode(t, exportOf(t, s))
 	file := []byte(`{
@@ -442,6 +449,7 @@ func TestDatasetImportMerges(t *testing.T) {
 // refused with its code and a message that names the record and the field, and the
 // database is as it was.
 func TestDatasetRejectsBrokenFiles(t *testing.T) {
+	t.Parallel()
 	good := exportOf(t, mustOpenDB(t))
 	edit := func(fn func(d *model.Dataset)) []byte {
 		d := decode(t, good)
@@ -580,6 +588,7 @@ func TestDatasetRejectsBrokenFiles(t *testing.T) {
 
 // TestDatasetExportMatchesSchema validates exports against the format's JSON Schema.
 func TestDatasetExportMatchesSchema(t *testing.T) {
+	t.Parallel()
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(model.DatasetSchema))
 	if err != nil {
 		t.Fatal(err)
@@ -611,6 +620,7 @@ func TestDatasetExportMatchesSchema(t *testing.T) {
 // sources stay apart through a round trip, and a file may name a source as it likes and
 // still update it rather than add a copy.
 func TestDatasetSourceKeys(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	a := mustOpenDB(t)
 	special, err := a.Session(ctx, "c5-plus-1-special-session-on-afghanistan-2023")

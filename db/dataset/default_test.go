@@ -48,6 +48,7 @@ func canonical(d *model.Dataset) {
 // TestDefaultDatasetFile checks the embedded default dataset against an export of a
 // database it was loaded into: the same records, differing only in their order.
 func TestDefaultDatasetFile(t *testing.T) {
+	t.Parallel()
 	export := exportOf(t, mustOpenDB(t))
 	if bytes.Equal(export, defaultFile) {
 		t.Fatal("the default dataset file is in the export's order; it must keep the order its records were created in")
@@ -61,6 +62,7 @@ func TestDefaultDatasetFile(t *testing.T) {
 // keys they have had since it was first written, in the order they were created in: IDs
 // and the timeline's order on a shared date depend on them.
 func TestDefaultDatasetKeys(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := mustOpenDB(t)
 	for i, slug := range []string{"thomas-west", "talgat-kaliyev", "kairat-umarov", "kassym-jomart-tokayev"} {

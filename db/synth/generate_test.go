@@ -39,6 +39,7 @@ func openEmpty(t *testing.T) *db.Store {
 // TestGenerateProgress checks that progress tells each table with the rows written to it,
 // what the table then holds, and the commit with all of them.
 func TestGenerateProgress(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := openEmpty(t)
 	type report struct {
@@ -101,6 +102,7 @@ func TestGenerateProgress(t *testing.T) {
 
 // TestGenerateNeedsAnEmptyDatabase checks that a world is never written beside data.
 func TestGenerateNeedsAnEmptyDatabase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := openEmpty(t)
 	if _, err := s.CreateTopic(ctx, model.TopicInput{Slug: "water", Name: "Water"}); err != nil {
