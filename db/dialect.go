@@ -42,6 +42,11 @@ type dialect interface {
 	// must publish to its own subscribers after the commit. channel is the store's
 	// notification channel.
 	announce(tx *gorm.DB, channel string, ids []int64) (publish []int64, err error)
+	// beginContext returns the context a write transaction begins (and so commits) with.
+	// Its statements run with the request's context, deadline and all; but a COMMIT that
+	// was sent must not be cut off by the deadline, or the write's outcome is unknown: it
+	// may be in the database while the client is told it ran out of time.
+	beginContext(ctx context.Context) context.Context
 
 	// Placeholder returns the n-th (from 1) bound parameter of a statement run on
 	// database/sql, which, unlike GORM, does not rewrite "?" for the backend.

@@ -98,6 +98,12 @@ func (postgresDialect) ResetSequences(ctx context.Context, tx *sql.Tx, tables []
 	return nil
 }
 
+// beginContext: pgx commits with the context the transaction began with, so that one
+// carries no deadline; every statement of the transaction still has the request's.
+func (postgresDialect) beginContext(ctx context.Context) context.Context {
+	return context.WithoutCancel(ctx)
+}
+
 // Snapshot: a read-only REPEATABLE READ transaction sees the state of its first
 // statement throughout.
 func (postgresDialect) Snapshot(ctx context.Context, gdb *gorm.DB, fn func(tx *gorm.DB) error) error {

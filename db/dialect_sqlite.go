@@ -169,3 +169,7 @@ func RankFTS(info []byte) float64 {
 	}
 	return score
 }
+
+// beginContext: the SQLite driver commits with a context of its own, never cut off, and
+// the wait for the one writer connection keeps the request's deadline.
+func (sqliteDialect) beginContext(ctx context.Context) context.Context { return ctx }

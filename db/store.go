@@ -147,7 +147,9 @@ func (s *Store) read(ctx context.Context) *gorm.DB {
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	a := &added{}
 	var publish []int64
-	err := s.wdb.WithContext(context.WithValue(ctx, addedKey{}, a)).Transaction(func(tx *gorm.DB) error {
+	stmts := context.WithValue(ctx, addedKey{}, a)
+	err := s.wdb.WithContext(s.dialect.beginContext(stmts)).Transaction(func(tx *gorm.DB) error {
+		tx = tx.WithContext(stmts) // the statements keep the deadline; the commit (beginContext) does not
 		if err := fn(tx); err != nil {
 			return translate(err)
 		}

@@ -1,5 +1,6 @@
 // Package graph is the GraphQL layer: the schema, thin resolvers that call db.Store,
-// per-request dataloaders and the HTTP/GraphQL middleware.
+// per-request dataloaders, the relations and the GraphQL extensions (limits, auth,
+// errors). The HTTP surface that serves it is package httpapi.
 package graph
 
 import (
