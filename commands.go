@@ -17,7 +17,7 @@ type command struct {
 	summary string
 	// run runs the command with the arguments after its name and returns the exit
 	// status: 0 on success, 1 on failure, 2 for a bad command line.
-	run func(args []string, log *slog.Logger) int
+	run func(args []string, stderr io.Writer, log *slog.Logger) int
 }
 
 // commands lists every command; serve is the default when the first argument is a flag
@@ -27,10 +27,10 @@ var commands []command
 func init() {
 	commands = []command{
 		{"serve", "serve the API, the dashboard and the exports (the default)", serveCommand},
-		{"import", "load a dataset file into a database, in one transaction", func(args []string, log *slog.Logger) int {
+		{"import", "load a dataset file into a database, in one transaction", func(args []string, _ io.Writer, log *slog.Logger) int {
 			return datasetCommand("import", args, log)
 		}},
-		{"export", "write a whole database as a dataset file to standard output", func(args []string, log *slog.Logger) int {
+		{"export", "write a whole database as a dataset file to standard output", func(args []string, _ io.Writer, log *slog.Logger) int {
 			return datasetCommand("export", args, log)
 		}},
 		{"generate", "fill an empty database with a deterministic synthetic world", generateCommand},
@@ -51,10 +51,10 @@ func dispatch(args []string, stderr io.Writer, log *slog.Logger) int {
 			usage(stderr)
 			return 0
 		}
-		return serveCommand(args, log)
+		return serveCommand(args, stderr, log)
 	}
 	if c := lookup(args[0]); c != nil {
-		return c.run(args[1:], log)
+		return c.run(args[1:], stderr, log)
 	}
 	fmt.Fprintf(stderr, "unknown command %q\n\n", args[0])
 	usage(stderr)
@@ -79,29 +79,30 @@ func usage(w io.Writer) {
 	fmt.Fprintf(w, "\n`diplomacy-timeline help <command>` (or `<command> --help`) shows a command's flags.\n")
 }
 
-// helpCommand lists the commands, or shows the flags of the one named.
-func helpCommand(args []string, log *slog.Logger) int {
-	if len(args) == 0 {
-		usage(os.Stderr)
+// helpCommand lists the commands, or shows the flags of the one named (help's own help is
+// the list).
+func helpCommand(args []string, stderr io.Writer, log *slog.Logger) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stderr)
 		return 0
 	}
 	c := lookup(args[0])
-	if c == nil || c.name == "help" {
-		fmt.Fprintf(os.Stderr, "unknown command %q\n\n", args[0])
-		usage(os.Stderr)
+	if c == nil {
+		fmt.Fprintf(stderr, "unknown command %q\n\n", args[0])
+		usage(stderr)
 		return 2
 	}
-	return c.run([]string{"--help"}, log)
+	return c.run([]string{"--help"}, stderr, log)
 }
 
 // serveCommand parses the server's configuration and serves until a signal stops it.
-func serveCommand(args []string, log *slog.Logger) int {
+func serveCommand(args []string, stderr io.Writer, log *slog.Logger) int {
 	cfg, err := parseConfig(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case err != nil:
-		fmt.Fprintf(os.Stderr, "diplomacy-timeline: %v\n", err)
+		fmt.Fprintf(stderr, "diplomacy-timeline: %v\n", err)
 		return 2
 	}
 	if err := run(cfg, log); err != nil {
@@ -112,7 +113,7 @@ func serveCommand(args []string, log *slog.Logger) int {
 }
 
 // generateCommand runs generate.
-func generateCommand(args []string, log *slog.Logger) int {
+func generateCommand(args []string, _ io.Writer, log *slog.Logger) int {
 	err := generate(args, log)
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):

@@ -131,3 +131,21 @@ func TestCommands(t *testing.T) {
 	usage(&out)
 	listsAll(t, out.String())
 }
+
+// TestHelpCommand: help lists the commands (help help too) and refuses an unknown one.
+func TestHelpCommand(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		code int
+		has  string
+	}{
+		{[]string{"help"}, 0, "commands:"},
+		{[]string{"help", "help"}, 0, "commands:"},
+		{[]string{"help", "nope"}, 2, `unknown command "nope"`},
+	} {
+		var out strings.Builder
+		if code := dispatch(c.args, &out, nil); code != c.code || !strings.Contains(out.String(), c.has) {
+			t.Errorf("%v: exit %d, want %d; output %q, want it to hold %q", c.args, code, c.code, out.String(), c.has)
+		}
+	}
+}

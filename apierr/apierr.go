@@ -56,6 +56,24 @@ func FromModel(code string) string {
 	return Internal
 }
 
+// statuses are the HTTP statuses of the domain's codes, for answers outside GraphQL (an
+// export); GraphQL answers an executed operation's errors with 200.
+var statuses = map[string]int{
+	BadUserInput:    http.StatusBadRequest,
+	NotFound:        http.StatusNotFound,
+	Conflict:        http.StatusConflict,
+	Unauthenticated: http.StatusUnauthorized,
+	Internal:        http.StatusInternalServerError,
+}
+
+// Status returns the HTTP status of an API code from FromModel; 500 for another.
+func Status(code string) int {
+	if s, ok := statuses[code]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
 // WriteHTTP answers a request refused outside GraphQL execution with a GraphQL-shaped
 // JSON error: {"errors":[{"message":…,"extensions":{"code":…}}]}.
 func WriteHTTP(w http.ResponseWriter, status int, code, message string) {

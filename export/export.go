@@ -203,18 +203,19 @@ func (e *Exports) handler(f *exportFormat) http.Handler {
 	})
 }
 
-// writeExportError answers a failed export: the client's mistakes (a bad cursor, a text
-// filter of too many words) with 400, a deadline with 503, anything else with a masked
-// 500 whose detail goes to the log.
+// writeExportError answers a failed export: a domain error (a bad cursor, a text filter
+// of too many words) with its code and that code's status (400 for BAD_USER_INPUT), a
+// deadline with 503, anything else with a masked 500 whose detail goes to the log.
 func writeExportError(ctx context.Context, w http.ResponseWriter, log *slog.Logger, f *exportFormat, err error) {
 	var appErr *model.Error
 	switch {
-	case errors.As(err, &appErr) && appErr.Code == model.EINVALID:
+	case errors.As(err, &appErr) && appErr.Code != model.EINTERNAL:
 		field, msg := exportParamName(appErr.Field), appErr.Message
 		if field != "" {
 			msg = field + ": " + msg
 		}
-		apierr.WriteHTTP(w, http.StatusBadRequest, apierr.BadUserInput, msg)
+		code := apierr.FromModel(appErr.Code)
+		apierr.WriteHTTP(w, apierr.Status(code), code, msg)
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
 		w.Header().Set("Retry-After", "5")
 		apierr.WriteHTTP(w, http.StatusServiceUnavailable, apierr.Timeout,

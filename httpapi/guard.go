@@ -72,7 +72,7 @@ func guardGraphQL(l limits.Config, next http.Handler) http.Handler {
 				}
 			}
 			query, operationName = params.Get("query"), params.Get("operationName")
-			if isMutation(query, operationName) {
+			if isMutation(query, operationName, l.MaxTokens) {
 				w.Header().Set("Allow", http.MethodPost)
 				apierr.WriteHTTP(w, http.StatusMethodNotAllowed, apierr.MethodNotAllowed, "mutations need POST")
 				return
@@ -83,7 +83,7 @@ func guardGraphQL(l limits.Config, next http.Handler) http.Handler {
 			apierr.WriteHTTP(w, http.StatusMethodNotAllowed, apierr.MethodNotAllowed, "use GET for queries and POST for any operation")
 			return
 		}
-		if isStream(r, query, operationName) {
+		if isStream(r, query, operationName, l.MaxTokens) {
 			// A websocket, or a subscription over Server-Sent Events, lives as long as its
 			// client: no request deadline (each query on a websocket gets its own, in
 			// limitSockets), and the server's read and write timeouts lifted for this
@@ -139,12 +139,12 @@ func checkBody(body []byte) (req graphqlRequest, problem string) {
 // isStream reports whether a request streams: a websocket, or a subscription (query and
 // operationName, as sent) over Server-Sent Events; a query or mutation over SSE keeps its
 // deadline.
-func isStream(r *http.Request, query, operationName string) bool {
+func isStream(r *http.Request, query, operationName string, maxTokens int) bool {
 	if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 		return true
 	}
 	return strings.Contains(r.Header.Get("Accept"), "text/event-stream") &&
-		hasOperation(query, operationName, ast.Subscription)
+		hasOperation(query, operationName, ast.Subscription, maxTokens)
 }
 
 func bodyTooLarge(l limits.Config) string {
@@ -163,17 +163,18 @@ func formatBytes(n int64) string {
 
 // isMutation reports whether the operation a GET request would run is a mutation. A
 // query that does not parse is left for gqlgen to refuse.
-func isMutation(query, operationName string) bool {
-	return hasOperation(query, operationName, ast.Mutation)
+func isMutation(query, operationName string, maxTokens int) bool {
+	return hasOperation(query, operationName, ast.Mutation, maxTokens)
 }
 
 // hasOperation reports whether the document selects an operation of the kind: the named
-// one, or any when unnamed.
-func hasOperation(query, operationName string, kind ast.Operation) bool {
+// one, or any when unnamed. It parses within the token limit, as gqlgen will: a document
+// over it, like one that does not parse, is left for gqlgen to refuse.
+func hasOperation(query, operationName string, kind ast.Operation, maxTokens int) bool {
 	if query == "" {
 		return false
 	}
-	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, maxTokens)
 	if err != nil {
 		return false
 	}

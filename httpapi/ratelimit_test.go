@@ -423,7 +423,7 @@ func TestIntrospection(t *testing.T) {
 			}
 		}
 		if len(leaks) > 0 {
-			t.Fatalf("with NoIntrospection, validation errors still suggest schema names (NewGraphQL in graph/handler.go relies on SetDisableSuggestion, which in gqlgen only swaps the FieldsOnCorrectType and ScalarLeafs rules; ValuesOfCorrectType (input fields, enum values) and KnownArgumentNames keep their suggestions; gqlparser has WithoutSuggestions variants of both): %s", strings.Join(leaks, "; "))
+			t.Fatalf("with NoIntrospection, validation errors still suggest schema names (NewGraphQL in graph/server.go relies on SetDisableSuggestion, which in gqlgen only swaps the FieldsOnCorrectType and ScalarLeafs rules; ValuesOfCorrectType (input fields, enum values) and KnownArgumentNames keep their suggestions; gqlparser has WithoutSuggestions variants of both): %s", strings.Join(leaks, "; "))
 		}
 	})
 }

@@ -6,7 +6,7 @@ import (
 )
 
 // Error codes of the application. They describe what went wrong in terms a client can
-// act on; graph maps each to a GraphQL extensions.code in one table.
+// act on; apierr.FromModel maps each to the extensions.code clients see, in one table.
 const (
 	ECONFLICT     = "conflict"     // a unique value is taken, or a record is still referenced
 	EINTERNAL     = "internal"     // a bug or an outage; the detail is logged, never shown
