@@ -45,7 +45,7 @@ func csvSafe(s string) string {
 	return s
 }
 
-func renderCSV(d *exportData, _ *exportRequest) ([]byte, error) {
+func renderCSV(d *contents, _ *renderRequest) ([]byte, error) {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	w.UseCRLF = true
@@ -98,7 +98,7 @@ func renderCSV(d *exportData, _ *exportRequest) ([]byte, error) {
 
 // participantCode is a participant as "Name (CC)", CC being the country represented (the
 // official's own when the participation names none).
-func (d *exportData) participantCode(p *model.Participant) string {
+func (d *contents) participantCode(p *model.Participant) string {
 	o := d.officials[p.OfficialID]
 	if o == nil {
 		return ""

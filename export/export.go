@@ -48,51 +48,51 @@ const (
 // ExposedHeaders are the response headers a cross-origin client of an export may read.
 var ExposedHeaders = []string{HeaderCount, HeaderLimit, HeaderTruncated, HeaderNext, "Link", "ETag"}
 
-// exportNeeds says which details a format shows, so that each loads only those.
-type exportNeeds struct {
+// loads says which details a format shows, so that each loads only those.
+type loads struct {
 	links    bool // countries and topics of the entries
 	sources  bool // sources the subjects cite
 	sessions bool // sessions with participants, their officials and countries
 	people   bool // officials of every entry, their positions, platforms' members (Popolo)
 }
 
-// exportFormat is one export endpoint.
-type exportFormat struct {
+// endpoint is one export: its path, content type, what it loads and its renderer.
+type endpoint struct {
 	name        string // the path under /export/, also the attachment's file name
 	contentType string
-	needs       exportNeeds
+	needs       loads
 	// sessionsOnly keeps SESSION entries only (the calendar).
 	sessionsOnly bool
-	render       func(d *exportData, req *exportRequest) ([]byte, error)
+	render       func(d *contents, req *renderRequest) ([]byte, error)
 }
 
-var exportFormats = []*exportFormat{
-	{name: "timelinejs.json", contentType: "application/json", needs: exportNeeds{links: true, sources: true}, render: renderTimelineJS},
+var endpoints = []*endpoint{
+	{name: "timelinejs.json", contentType: "application/json", needs: loads{links: true, sources: true}, render: renderTimelineJS},
 	{name: "vis-timeline.json", contentType: "application/json", render: renderVisTimeline},
-	{name: "calendar.ics", contentType: "text/calendar; charset=utf-8", sessionsOnly: true, needs: exportNeeds{sessions: true, sources: true}, render: renderICS},
-	{name: "timeline.csv", contentType: "text/csv; charset=utf-8", needs: exportNeeds{links: true, sources: true, sessions: true}, render: renderCSV},
-	{name: "popolo.json", contentType: "application/json", needs: exportNeeds{sessions: true, sources: true, people: true}, render: renderPopolo},
+	{name: "calendar.ics", contentType: "text/calendar; charset=utf-8", sessionsOnly: true, needs: loads{sessions: true, sources: true}, render: renderICS},
+	{name: "timeline.csv", contentType: "text/csv; charset=utf-8", needs: loads{links: true, sources: true, sessions: true}, render: renderCSV},
+	{name: "popolo.json", contentType: "application/json", needs: loads{sessions: true, sources: true, people: true}, render: renderPopolo},
 }
 
-// exportParams are the parsed query parameters of an export.
-type exportParams struct {
+// parsed are the parsed query parameters of an export.
+type parsed struct {
 	filter model.TimelineFilter
 	order  model.SortOrder
 	limit  int
 	after  *string
 }
 
-// exportRequest is what a renderer knows about the request besides the data.
-type exportRequest struct {
-	params exportParams
+// renderRequest is what a renderer knows about the request besides the data.
+type renderRequest struct {
+	params parsed
 	// base is the scheme and host the client reached, for links back ("https://host").
 	base string
 }
 
-// exportListParams are the list parameters, named as TimelineFilter's fields.
-var exportListParams = []string{"kinds", "platforms", "countries", "officials", "topics"}
+// listParams are the list parameters, named as TimelineFilter's fields.
+var listParams = []string{"kinds", "platforms", "countries", "officials", "topics"}
 
-var exportKnownParams = []string{"from", "to", "kinds", "platforms", "countries", "officials", "topics", "text", "order", "limit", "after"}
+var knownParams = []string{"from", "to", "kinds", "platforms", "countries", "officials", "topics", "text", "order", "limit", "after"}
 
 // Options configure the exports.
 type Options struct {
@@ -108,9 +108,9 @@ type Options struct {
 	PublicURL string
 }
 
-// Exports serves the endpoints under /export/: each format at its path, and a 404 naming
+// Handler serves the endpoints under /export/: each format at its path, and a 404 naming
 // them for any other path. At most limits.ExportsAtOnce exports are built at once.
-type Exports struct {
+type Handler struct {
 	store  *db.Store
 	opts   Options
 	slots  chan struct{}
@@ -118,28 +118,28 @@ type Exports struct {
 }
 
 // New returns the exports over the store.
-func New(store *db.Store, opts Options) *Exports {
+func New(store *db.Store, opts Options) *Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	e := &Exports{store: store, opts: opts, slots: make(chan struct{}, limits.ExportsAtOnce), byPath: map[string]http.Handler{}}
-	for _, f := range exportFormats {
+	e := &Handler{store: store, opts: opts, slots: make(chan struct{}, limits.ExportsAtOnce), byPath: map[string]http.Handler{}}
+	for _, f := range endpoints {
 		e.byPath["/export/"+f.name] = e.handler(f)
 	}
 	return e
 }
 
 // Paths lists the path of every format, for the mux (each its own metrics and limits).
-func (e *Exports) Paths() []string {
-	out := make([]string, len(exportFormats))
-	for i, f := range exportFormats {
+func (e *Handler) Paths() []string {
+	out := make([]string, len(endpoints))
+	for i, f := range endpoints {
 		out[i] = "/export/" + f.name
 	}
 	return out
 }
 
 // ServeHTTP serves the format at the request's path.
-func (e *Exports) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (e *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h, ok := e.byPath[r.URL.Path]; ok {
 		h.ServeHTTP(w, r)
 		return
@@ -148,14 +148,14 @@ func (e *Exports) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // handler serves one format.
-func (e *Exports) handler(f *exportFormat) http.Handler {
+func (e *Handler) handler(f *endpoint) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
 			apierr.WriteHTTP(w, http.StatusMethodNotAllowed, apierr.MethodNotAllowed, "exports are read with GET")
 			return
 		}
-		params, err := parseExportParams(r.URL.RawQuery)
+		params, err := parseParams(r.URL.RawQuery)
 		if err != nil {
 			apierr.WriteHTTP(w, http.StatusBadRequest, apierr.BadUserInput, model.ErrorMessage(err))
 			return
@@ -173,13 +173,13 @@ func (e *Exports) handler(f *exportFormat) http.Handler {
 			apierr.WriteHTTP(w, http.StatusServiceUnavailable, apierr.Timeout, "the server is busy with other exports; retry in a few seconds")
 			return
 		}
-		data, err := collectExport(ctx, e.store, params, f.needs)
+		data, err := collect(ctx, e.store, params, f.needs)
 		var body []byte
 		if err == nil {
-			body, err = f.render(data, &exportRequest{params: params, base: requestBase(r, e.opts.TrustProxy, e.opts.PublicURL)})
+			body, err = f.render(data, &renderRequest{params: params, base: requestBase(r, e.opts.TrustProxy, e.opts.PublicURL)})
 		}
 		if err != nil {
-			writeExportError(ctx, w, e.opts.Logger, f, err)
+			writeError(ctx, w, e.opts.Logger, f, err)
 			return
 		}
 		h := w.Header()
@@ -203,14 +203,14 @@ func (e *Exports) handler(f *exportFormat) http.Handler {
 	})
 }
 
-// writeExportError answers a failed export: a domain error (a bad cursor, a text filter
+// writeError answers a failed export: a domain error (a bad cursor, a text filter
 // of too many words) with its code and that code's status (400 for BAD_USER_INPUT), a
 // deadline with 503, anything else with a masked 500 whose detail goes to the log.
-func writeExportError(ctx context.Context, w http.ResponseWriter, log *slog.Logger, f *exportFormat, err error) {
+func writeError(ctx context.Context, w http.ResponseWriter, log *slog.Logger, f *endpoint, err error) {
 	var appErr *model.Error
 	switch {
 	case errors.As(err, &appErr) && appErr.Code != model.EINTERNAL:
-		field, msg := exportParamName(appErr.Field), appErr.Message
+		field, msg := paramName(appErr.Field), appErr.Message
 		if field != "" {
 			msg = field + ": " + msg
 		}
@@ -229,18 +229,18 @@ func writeExportError(ctx context.Context, w http.ResponseWriter, log *slog.Logg
 	}
 }
 
-// exportParamName turns the store's name of a filter field ("filter.countries") into the
+// paramName turns the store's name of a filter field ("filter.countries") into the
 // query parameter's.
-func exportParamName(field string) string {
+func paramName(field string) string {
 	return strings.TrimPrefix(field, "filter.")
 }
 
-// parseExportParams reads the query string of an export. Lists are comma-separated and
+// parseParams reads the query string of an export. Lists are comma-separated and
 // may be repeated (countries=KZ,UZ or countries=KZ&countries=UZ); an empty value is the
 // same as leaving the parameter out. Unknown parameters are refused rather than ignored,
 // so a misspelt filter never exports everything.
-func parseExportParams(raw string) (exportParams, error) {
-	p := exportParams{order: model.SortOrderAsc, limit: limits.ExportMaxEntries}
+func parseParams(raw string) (parsed, error) {
+	p := parsed{order: model.SortOrderAsc, limit: limits.ExportMaxEntries}
 	q, err := url.ParseQuery(raw)
 	if err != nil {
 		return p, model.Errorf(model.EINVALID, "the query string is malformed")
@@ -251,10 +251,10 @@ func parseExportParams(raw string) (exportParams, error) {
 	}
 	slices.Sort(names)
 	for _, name := range names {
-		if !slices.Contains(exportKnownParams, name) {
-			return p, model.FieldErrorf(truncateParam(name), "unknown parameter; the parameters are %s", strings.Join(exportKnownParams, ", "))
+		if !slices.Contains(knownParams, name) {
+			return p, model.FieldErrorf(truncateParam(name), "unknown parameter; the parameters are %s", strings.Join(knownParams, ", "))
 		}
-		if !slices.Contains(exportListParams, name) && len(q[name]) > 1 {
+		if !slices.Contains(listParams, name) && len(q[name]) > 1 {
 			return p, model.FieldErrorf(name, "given %d times; give it once", len(q[name]))
 		}
 	}
@@ -334,7 +334,7 @@ func parseExportParams(raw string) (exportParams, error) {
 	if err != nil {
 		var e *model.Error
 		if errors.As(err, &e) {
-			return p, model.FieldErrorf(exportParamName(e.Field), "%s", e.Message)
+			return p, model.FieldErrorf(paramName(e.Field), "%s", e.Message)
 		}
 		return p, err
 	}
@@ -385,8 +385,8 @@ func requestBase(r *http.Request, trustProxy bool, publicURL string) string {
 	return scheme + "://" + host
 }
 
-// exportData is an export's entries with the details its format shows.
-type exportData struct {
+// contents is an export's entries with the details its format shows.
+type contents struct {
 	entries   []*model.TimelineEntry
 	truncated bool
 	next      string // cursor of the last entry, for after= when truncated
@@ -409,10 +409,10 @@ type exportData struct {
 	members     map[int64][]*model.PlatformMember // by platform
 }
 
-// collectExport pages through the filtered timeline, limits.ExportPageSize entries at a time, up to the
+// collect pages through the filtered timeline, limits.ExportPageSize entries at a time, up to the
 // limit, loading each page's details in batches.
-func collectExport(ctx context.Context, store *db.Store, p exportParams, needs exportNeeds) (*exportData, error) {
-	d := &exportData{
+func collect(ctx context.Context, store *db.Store, p parsed, needs loads) (*contents, error) {
+	d := &contents{
 		platforms:      map[int64]*model.Platform{},
 		entryCountries: map[int64][]*model.Country{},
 		entryTopics:    map[int64][]*model.Topic{},
@@ -478,7 +478,7 @@ func fetchInto[K comparable, V any](ctx context.Context, dst map[K]V, keys []K, 
 }
 
 // load fetches the details of one page of entries: one statement per relation.
-func (d *exportData) load(ctx context.Context, s *db.Store, page []*model.TimelineEntry, needs exportNeeds) error {
+func (d *contents) load(ctx context.Context, s *db.Store, page []*model.TimelineEntry, needs loads) error {
 	if len(page) == 0 {
 		return nil
 	}
@@ -609,7 +609,7 @@ func (d *exportData) load(ctx context.Context, s *db.Store, page []*model.Timeli
 }
 
 // platformOf returns an entry's platform, or nil.
-func (d *exportData) platformOf(e *model.TimelineEntry) *model.Platform {
+func (d *contents) platformOf(e *model.TimelineEntry) *model.Platform {
 	if e.PlatformID == nil {
 		return nil
 	}
@@ -618,7 +618,7 @@ func (d *exportData) platformOf(e *model.TimelineEntry) *model.Platform {
 
 // sourcesOf returns the sources an entry's subject cites, in citation order (as the
 // GraphQL field TimelineEntry.sources).
-func (d *exportData) sourcesOf(e *model.TimelineEntry) []*model.Source {
+func (d *contents) sourcesOf(e *model.TimelineEntry) []*model.Source {
 	typ, id := e.SubjectRef()
 	var out []*model.Source
 	for _, c := range d.citations[typ][id] {
@@ -630,7 +630,7 @@ func (d *exportData) sourcesOf(e *model.TimelineEntry) []*model.Source {
 }
 
 // countryName returns the name of the country with the code, or the code.
-func (d *exportData) countryName(code *string) string {
+func (d *contents) countryName(code *string) string {
 	if code == nil {
 		return ""
 	}
@@ -707,12 +707,12 @@ func deref(s *string) string {
 }
 
 // sessionLocation writes where a session was held: "venue, city, country".
-func (d *exportData) sessionLocation(s *model.Session) string {
+func (d *contents) sessionLocation(s *model.Session) string {
 	return joinNonEmpty(", ", deref(s.Location.Venue), deref(s.Location.City), d.countryName(s.Location.CountryCode))
 }
 
 // participantLine describes one participant: "Thomas West (Special Representative, United States)".
-func (d *exportData) participantLine(p *model.Participant) string {
+func (d *contents) participantLine(p *model.Participant) string {
 	o := d.officials[p.OfficialID]
 	if o == nil {
 		return ""

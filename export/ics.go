@@ -83,14 +83,14 @@ func icsDate(t time.Time) string { return t.Format("20060102") }
 // icsStamp formats a UTC DATE-TIME value.
 func icsStamp(t time.Time) string { return t.UTC().Format("20060102T150405Z") }
 
-func renderICS(d *exportData, req *exportRequest) ([]byte, error) {
+func renderICS(d *contents, req *renderRequest) ([]byte, error) {
 	w := &icsWriter{}
 	w.prop("BEGIN", "VCALENDAR")
 	w.prop("VERSION", "2.0")
 	w.prop("PRODID", "-//diplomacy-timeline//Timeline export//EN")
 	w.prop("CALSCALE", "GREGORIAN")
 	w.text("X-WR-CALNAME", "Diplomacy timeline: sessions")
-	w.text("X-WR-CALDESC", exportSummary(d, req))
+	w.text("X-WR-CALDESC", describe(d, req))
 	w.prop("REFRESH-INTERVAL;VALUE=DURATION", "PT12H")
 	w.prop("X-PUBLISHED-TTL", "PT12H")
 	now := time.Now()
@@ -132,7 +132,7 @@ func renderICS(d *exportData, req *exportRequest) ([]byte, error) {
 
 // icsDescription is an event's description: the summary, then the facts a calendar has no
 // field for.
-func icsDescription(d *exportData, e *model.TimelineEntry, s *model.Session) string {
+func icsDescription(d *contents, e *model.TimelineEntry, s *model.Session) string {
 	var parts []string
 	if e.Summary != nil && strings.TrimSpace(*e.Summary) != "" {
 		parts = append(parts, strings.TrimSpace(*e.Summary))

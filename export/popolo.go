@@ -152,7 +152,7 @@ func popoloSources(srcs []*model.Source) []popoloLink {
 	return out
 }
 
-func renderPopolo(d *exportData, _ *exportRequest) ([]byte, error) {
+func renderPopolo(d *contents, _ *renderRequest) ([]byte, error) {
 	doc := &popoloDocument{Persons: []*popoloPerson{}, Organizations: []*popoloOrganization{},
 		Memberships: []*popoloMembership{}, Events: []*popoloEvent{}}
 

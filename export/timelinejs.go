@@ -82,12 +82,12 @@ func tljsDay(t time.Time) *tljsDate {
 	return &tljsDate{Year: t.Year(), Month: int(t.Month()), Day: t.Day()}
 }
 
-func renderTimelineJS(d *exportData, req *exportRequest) ([]byte, error) {
+func renderTimelineJS(d *contents, req *renderRequest) ([]byte, error) {
 	out := &tljsTimeline{
 		Title: &tljsSlide{
 			Text: tljsText{
 				Headline: "Timeline of diplomacy",
-				Text:     "<p>" + html.EscapeString(exportSummary(d, req)) + "</p>",
+				Text:     "<p>" + html.EscapeString(describe(d, req)) + "</p>",
 			},
 			UniqueID: "title",
 		},
@@ -163,7 +163,7 @@ func tljsEraOf(p *model.Platform, today time.Time) *tljsEra {
 }
 
 // tljsBody is a slide's text: the summary, then what the entry concerns and its sources.
-func tljsBody(d *exportData, e *model.TimelineEntry) string {
+func tljsBody(d *contents, e *model.TimelineEntry) string {
 	var b strings.Builder
 	if e.Summary != nil && strings.TrimSpace(*e.Summary) != "" {
 		for _, para := range strings.Split(strings.TrimSpace(*e.Summary), "\n\n") {
@@ -198,8 +198,8 @@ func tljsBody(d *exportData, e *model.TimelineEntry) string {
 	return b.String()
 }
 
-// exportSummary says what an export holds: "3 entries, from 2015, countries KZ, UZ".
-func exportSummary(d *exportData, req *exportRequest) string {
+// describe says what an export holds: "3 entries, from 2015, countries KZ, UZ".
+func describe(d *contents, req *renderRequest) string {
 	f := req.params.filter
 	n := len(d.entries)
 	parts := []string{strconv.Itoa(n) + " entries"}

@@ -50,7 +50,7 @@ type visTimeline struct {
 	Groups []*visGroup `json:"groups"`
 }
 
-func renderVisTimeline(d *exportData, _ *exportRequest) ([]byte, error) {
+func renderVisTimeline(d *contents, _ *renderRequest) ([]byte, error) {
 	out := &visTimeline{Items: []*visItem{}, Groups: []*visGroup{}}
 	groups := map[string]*visGroup{}
 	for _, e := range d.entries {
