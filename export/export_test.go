@@ -41,15 +41,15 @@ import (
 
 // exOpen starts the real handler over a fresh database of the test backend (SQLite, or
 // PostgreSQL when TEST_DATABASE_URL is set), with the default dataset unless empty.
-func exOpen(tb testing.TB, empty bool) *Server {
+func exOpen(tb testing.TB, empty bool) *apitest.Server {
 	tb.Helper()
-	return MustOpenServer(tb, empty)
+	return apitest.MustOpenServer(tb, empty)
 }
 
 // exOpenWith is exOpen with the handler's options.
-func exOpenWith(tb testing.TB, empty bool, opts httpapi.Options) *Server {
+func exOpenWith(tb testing.TB, empty bool, opts httpapi.Options) *apitest.Server {
 	tb.Helper()
-	return mustOpenServerWith(tb, empty, opts)
+	return apitest.MustOpenServerWith(tb, empty, opts)
 }
 
 // exResponse is an export's HTTP response.
@@ -60,7 +60,7 @@ type exResponse struct {
 }
 
 // exGet requests path (with its query) with the headers given as name, value pairs.
-func exGet(tb testing.TB, s *Server, method, path string, header ...string) *exResponse {
+func exGet(tb testing.TB, s *apitest.Server, method, path string, header ...string) *exResponse {
 	tb.Helper()
 	req, err := http.NewRequest(method, s.URL+path, nil)
 	if err != nil {
@@ -82,7 +82,7 @@ func exGet(tb testing.TB, s *Server, method, path string, header ...string) *exR
 }
 
 // exExport fetches an export that must succeed, checking its content type and attachment.
-func exExport(tb testing.TB, s *Server, name string, f exFilter) *exResponse {
+func exExport(tb testing.TB, s *apitest.Server, name string, f exFilter) *exResponse {
 	tb.Helper()
 	r := exGet(tb, s, http.MethodGet, "/export/"+name+f.query())
 	if r.Status != http.StatusOK {
@@ -242,7 +242,7 @@ const exTimelineQuery = `query($filter: TimelineFilter, $order: SortOrder, $afte
 }`
 
 // exTimeline reads the whole filtered timeline through GraphQL, 100 entries a page.
-func exTimeline(tb testing.TB, s *Server, f exFilter) []exEntry {
+func exTimeline(tb testing.TB, s *apitest.Server, f exFilter) []exEntry {
 	tb.Helper()
 	order := f.Order
 	if order == "" {
@@ -1094,7 +1094,7 @@ func exCheckPopolo(tb testing.TB, body []byte, want []exEntry) *exPopolo {
 
 // exCheckAll fetches every export for the filter and checks each against the GraphQL
 // timeline for the same filter.
-func exCheckAll(t *testing.T, s *Server, f exFilter) {
+func exCheckAll(t *testing.T, s *apitest.Server, f exFilter) {
 	t.Helper()
 	want := exTimeline(t, s, f)
 	exCheckTimelineJS(t, exExport(t, s, "timelinejs.json", f).Body, want)
@@ -1253,7 +1253,7 @@ func TestExportDefaultDataset(t *testing.T) {
 
 // exSeed creates records with every precision, ranges, an end whose period holds the start,
 // a platform with a lifetime, and text that each format must escape.
-func exSeed(t *testing.T, s *Server) map[string]string {
+func exSeed(t *testing.T, s *apitest.Server) map[string]string {
 	t.Helper()
 	ids := map[string]string{}
 	ids["forum"] = s.MustCreatePlatform(t, "ex-forum", map[string]any{"name": "Ex <Forum> & Co", "kind": "FORUM",
@@ -1623,7 +1623,7 @@ func TestExportBadParams(t *testing.T) {
 	} {
 		for _, name := range []string{"timelinejs.json", "vis-timeline.json", "calendar.ics", "timeline.csv", "popolo.json"} {
 			r := exGet(t, s, http.MethodGet, "/export/"+name+"?"+q)
-			var body Response
+			var body apitest.Response
 			if err := json.Unmarshal(r.Body, &body); err != nil || r.Status != http.StatusBadRequest || len(body.Errors) != 1 {
 				t.Errorf("GET /export/%s?%s: %d %s, want 400 with one error", name, q, r.Status, r.Body)
 				continue
@@ -1686,7 +1686,7 @@ func TestExportHTTP(t *testing.T) {
 			t.Errorf("HEAD %s: %d, %d bytes, %q", name, head.Status, len(head.Body), head.Header.Get("Content-Type"))
 		}
 		post := exGet(t, s, http.MethodPost, "/export/"+name)
-		var body Response
+		var body apitest.Response
 		if err := json.Unmarshal(post.Body, &body); err != nil || post.Status != http.StatusMethodNotAllowed || post.Header.Get("Allow") != "GET, HEAD" {
 			t.Errorf("POST %s: %d %s, want 405 with Allow", name, post.Status, post.Body)
 		}
@@ -1708,7 +1708,7 @@ func TestExportHTTP(t *testing.T) {
 		t.Errorf("calendar.ics?kinds=STATEMENT: %v, %d events, want none", err, len(cal.Events()))
 	}
 	r := exGet(t, s, http.MethodGet, "/export/nothing.xml")
-	var body Response
+	var body apitest.Response
 	if err := json.Unmarshal(r.Body, &body); err != nil || r.Status != http.StatusNotFound || body.Code(t) != "NOT_FOUND" {
 		t.Errorf("GET /export/nothing.xml: %d %s", r.Status, r.Body)
 	}
@@ -1716,7 +1716,7 @@ func TestExportHTTP(t *testing.T) {
 
 func TestExportCORSAndDeadline(t *testing.T) {
 	t.Parallel()
-	s := exOpenWith(t, false, httpapi.Options{Logger: quietLogger, CORSOrigins: []string{"https://dash.example"}})
+	s := exOpenWith(t, false, httpapi.Options{Logger: apitest.QuietLogger, CORSOrigins: []string{"https://dash.example"}})
 	r := exGet(t, s, http.MethodGet, "/export/timelinejs.json", "Origin", "https://dash.example")
 	if r.Status != http.StatusOK || r.Header.Get("Access-Control-Allow-Origin") != "https://dash.example" ||
 		!strings.Contains(r.Header.Get("Access-Control-Expose-Headers"), "X-Export-Truncated") {
@@ -1728,9 +1728,9 @@ func TestExportCORSAndDeadline(t *testing.T) {
 	}
 
 	// Past the request deadline an export is refused with 503 TIMEOUT and Retry-After.
-	slow := exOpenWith(t, false, httpapi.Options{Logger: quietLogger, Limits: limits.Config{Timeout: time.Nanosecond}})
+	slow := exOpenWith(t, false, httpapi.Options{Logger: apitest.QuietLogger, Limits: limits.Config{Timeout: time.Nanosecond}})
 	r = exGet(t, slow, http.MethodGet, "/export/popolo.json")
-	var body Response
+	var body apitest.Response
 	if err := json.Unmarshal(r.Body, &body); err != nil || r.Status != http.StatusServiceUnavailable || body.Code(t) != "TIMEOUT" || r.Header.Get("Retry-After") == "" {
 		t.Errorf("an export past its deadline: %d %s", r.Status, r.Body)
 	}
@@ -1754,7 +1754,7 @@ func FuzzExportQuery(f *testing.F) {
 			switch rec.Code {
 			case http.StatusOK:
 			case http.StatusBadRequest:
-				var body Response
+				var body apitest.Response
 				if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || len(body.Errors) != 1 || body.Codes()[0] != "BAD_USER_INPUT" {
 					t.Fatalf("?%s: 400 %s", query, rec.Body.Bytes())
 				}
@@ -1769,7 +1769,7 @@ func FuzzExportQuery(f *testing.F) {
 // a request claims; without one they follow the request.
 func TestExportPublicURL(t *testing.T) {
 	t.Parallel()
-	calendarURLs := func(s *Server, host string) []string {
+	calendarURLs := func(s *apitest.Server, host string) []string {
 		t.Helper()
 		req, _ := http.NewRequest(http.MethodGet, s.URL+"/export/calendar.ics", nil)
 		req.Host = host
@@ -1790,13 +1790,13 @@ func TestExportPublicURL(t *testing.T) {
 		}
 		return urls
 	}
-	public := exOpenWith(t, false, httpapi.Options{Logger: quietLogger, PublicURL: "https://timeline.example/dt"})
+	public := exOpenWith(t, false, httpapi.Options{Logger: apitest.QuietLogger, PublicURL: "https://timeline.example/dt"})
 	for _, u := range calendarURLs(public, "evil.example") {
 		if !strings.HasPrefix(u, "https://timeline.example/dt/?selected=") {
 			t.Errorf("with a public URL, the calendar links to %s", u)
 		}
 	}
-	plain := exOpenWith(t, false, httpapi.Options{Logger: quietLogger})
+	plain := exOpenWith(t, false, httpapi.Options{Logger: apitest.QuietLogger})
 	for _, u := range calendarURLs(plain, "dash.example:8080") {
 		if !strings.HasPrefix(u, "http://dash.example:8080/?selected=") {
 			t.Errorf("without a public URL, the calendar links to %s", u)

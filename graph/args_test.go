@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"diplomacy-timeline/httpapi/apitest"
 	"fmt"
 	"testing"
 )
@@ -10,7 +11,7 @@ import (
 // bound parameters; at the limit the query runs.
 func TestFilterListLimits(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, false)
+	s := apitest.MustOpenServer(t, false)
 	values := func(n int, v string) []string {
 		out := make([]string, n)
 		for i := range out {

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"diplomacy-timeline/httpapi/apitest"
 	"fmt"
 	"testing"
 
@@ -22,7 +23,7 @@ const pageQuery = `query($n: Int!) { sessions(first: $n) { totalCount nodes {
 // page of 5.
 func TestPageCostIsIndependentOfSize(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	ctx := context.Background()
 	str := func(v string) *string { return &v }
 	topic, err := s.Store.CreateTopic(ctx, model.TopicInput{Slug: "security", Name: "Security"})

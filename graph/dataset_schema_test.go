@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"bytes"
+	"diplomacy-timeline/httpapi/apitest"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -13,7 +14,7 @@ import (
 // TestDatasetSchemaIsServed fetches the JSON Schema of the dataset format.
 func TestDatasetSchemaIsServed(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	res, err := http.Get(s.URL + "/dataset.schema.json")
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"bytes"
+	"diplomacy-timeline/httpapi/apitest"
 	"encoding/json"
 	"mime"
 	"net/http"
@@ -157,12 +158,12 @@ func FuzzGraphQLHandler(f *testing.F) {
 	for _, s := range fzSeeds() {
 		f.Add(s.body, s.kind, s.token)
 	}
-	s := MustOpenServer(f, false)
+	s := apitest.MustOpenServer(f, false)
 	h := s.Config.Handler
 	f.Fuzz(func(t *testing.T, body []byte, kind uint8, token bool) {
 		req := fzRequest(body, kind)
 		if token {
-			req.Header.Set("Authorization", "Bearer "+testToken)
+			req.Header.Set("Authorization", "Bearer "+apitest.Token)
 		}
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)

@@ -8,6 +8,7 @@ package graph_test
 
 import (
 	"context"
+	"diplomacy-timeline/httpapi/apitest"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -49,7 +50,7 @@ var mutWorldQueries = []string{
 }
 
 // mutWorld returns the answers of mutWorldQueries.
-func mutWorld(tb testing.TB, s *Server) []string {
+func mutWorld(tb testing.TB, s *apitest.Server) []string {
 	tb.Helper()
 	out := make([]string, len(mutWorldQueries))
 	for i, q := range mutWorldQueries {
@@ -59,7 +60,7 @@ func mutWorld(tb testing.TB, s *Server) []string {
 }
 
 // mutAssertUnchanged fails the test if any answer of mutWorldQueries differs from before.
-func mutAssertUnchanged(tb testing.TB, s *Server, before []string) {
+func mutAssertUnchanged(tb testing.TB, s *apitest.Server, before []string) {
 	tb.Helper()
 	after := mutWorld(tb, s)
 	for i := range before {
@@ -71,7 +72,7 @@ func mutAssertUnchanged(tb testing.TB, s *Server, before []string) {
 
 // mutWantError checks that r has exactly one error, with code and, unless field is
 // empty, extensions.field.
-func mutWantError(tb testing.TB, r *Response, code, field string) {
+func mutWantError(tb testing.TB, r *apitest.Response, code, field string) {
 	tb.Helper()
 	if got := r.Code(tb); got != code {
 		tb.Errorf("extensions.code = %q, want %q (error: %+v)", got, code, r.Errors[0])
@@ -86,10 +87,10 @@ func mutWantError(tb testing.TB, r *Response, code, field string) {
 
 // mutFail runs an authenticated mutation that must fail with code (and field, unless
 // empty) and checks that it changed nothing.
-func mutFail(tb testing.TB, s *Server, code, field, query string, vars map[string]any) {
+func mutFail(tb testing.TB, s *apitest.Server, code, field, query string, vars map[string]any) {
 	tb.Helper()
 	before := mutWorld(tb, s)
-	mutWantError(tb, s.Do(tb, testToken, query, vars), code, field)
+	mutWantError(tb, s.Do(tb, apitest.Token, query, vars), code, field)
 	mutAssertUnchanged(tb, s, before)
 }
 
@@ -102,7 +103,7 @@ type mutCase struct {
 }
 
 // mutFailCases runs each case as a subtest of query with mutFail.
-func mutFailCases(t *testing.T, s *Server, query string, cases []mutCase) {
+func mutFailCases(t *testing.T, s *apitest.Server, query string, cases []mutCase) {
 	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -180,7 +181,7 @@ func mutCanon(tb testing.TB, raw []byte) string {
 }
 
 // mutRead runs a read and returns its data as canonical JSON.
-func mutRead(tb testing.TB, s *Server, query string, vars map[string]any) string {
+func mutRead(tb testing.TB, s *apitest.Server, query string, vars map[string]any) string {
 	tb.Helper()
 	var raw json.RawMessage
 	s.Query(tb, query, vars, &raw)
@@ -188,7 +189,7 @@ func mutRead(tb testing.TB, s *Server, query string, vars map[string]any) string
 }
 
 // mutWantRead runs a read and compares its data with the JSON want.
-func mutWantRead(tb testing.TB, s *Server, query string, vars map[string]any, want string) {
+func mutWantRead(tb testing.TB, s *apitest.Server, query string, vars map[string]any, want string) {
 	tb.Helper()
 	if got, w := mutRead(tb, s, query, vars), mutCanon(tb, []byte(want)); got != w {
 		tb.Errorf("read back:\n got  %s\n want %s", got, w)
@@ -196,7 +197,7 @@ func mutWantRead(tb testing.TB, s *Server, query string, vars map[string]any, wa
 }
 
 // mutCount returns the totalCount of a root connection, e.g. "sessions".
-func mutCount(tb testing.TB, s *Server, conn string) int {
+func mutCount(tb testing.TB, s *apitest.Server, conn string) int {
 	tb.Helper()
 	var out map[string]struct{ TotalCount int }
 	s.Query(tb, "{ c: "+conn+" { totalCount } }", nil, &out)
@@ -204,7 +205,7 @@ func mutCount(tb testing.TB, s *Server, conn string) int {
 }
 
 // mutID runs an authenticated mutation whose only field is aliased r and returns r.id.
-func mutID(tb testing.TB, s *Server, query string, vars map[string]any) string {
+func mutID(tb testing.TB, s *apitest.Server, query string, vars map[string]any) string {
 	tb.Helper()
 	var out struct{ R struct{ ID string } }
 	s.Mutate(tb, query, vars, &out)
@@ -281,7 +282,7 @@ func mutDelete(typ string) string {
 
 // mutMustDelete deletes the typ record with the ID and checks that the mutation returns
 // that ID and that node(id) no longer resolves it.
-func mutMustDelete(tb testing.TB, s *Server, typ, id string) {
+func mutMustDelete(tb testing.TB, s *apitest.Server, typ, id string) {
 	tb.Helper()
 	var out struct{ R string }
 	s.Mutate(tb, mutDelete(typ), map[string]any{"id": id}, &out)
@@ -293,7 +294,7 @@ func mutMustDelete(tb testing.TB, s *Server, typ, id string) {
 
 // mutDoWithAuthorization posts a query with the Authorization header set to
 // authorization verbatim (none when empty).
-func mutDoWithAuthorization(tb testing.TB, s *Server, authorization, query string) *Response {
+func mutDoWithAuthorization(tb testing.TB, s *apitest.Server, authorization, query string) *apitest.Response {
 	tb.Helper()
 	return s.DoWithAuthorization(tb, authorization, query, nil)
 }
@@ -303,19 +304,19 @@ func mutDoWithAuthorization(tb testing.TB, s *Server, authorization, query strin
 
 func TestMutationAuth(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	const create = `mutation { createTopic(input: {slug: "auth", name: "Auth"}) { slug } }`
 
 	for _, c := range []struct{ name, authorization string }{
 		{"no Authorization header", ""},
 		{"wrong token", "Bearer wrong-token"},
-		{"token with extra characters", "Bearer " + testToken + "x"},
-		{"prefix of the token", "Bearer " + testToken[:len(testToken)-1]},
+		{"token with extra characters", "Bearer " + apitest.Token + "x"},
+		{"prefix of the token", "Bearer " + apitest.Token[:len(apitest.Token)-1]},
 		{"Bearer with no token", "Bearer"},
 		{"Bearer with a blank token", "Bearer    "},
-		{"Basic scheme with the token", "Basic " + base64.StdEncoding.EncodeToString([]byte("admin:"+testToken))},
-		{"Token scheme with the token", "Token " + testToken},
-		{"the token without a scheme", testToken},
+		{"Basic scheme with the token", "Basic " + base64.StdEncoding.EncodeToString([]byte("admin:"+apitest.Token))},
+		{"Token scheme with the token", "Token " + apitest.Token},
+		{"the token without a scheme", apitest.Token},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := mutDoWithAuthorization(t, s, c.authorization, create)
@@ -351,8 +352,8 @@ func TestMutationAuth(t *testing.T) {
 	})
 
 	for _, c := range []struct{ name, authorization, slug string }{
-		{"the right token", "Bearer " + testToken, "right"},
-		{"the scheme is case-insensitive", "bearer " + testToken, "lower-case-scheme"},
+		{"the right token", "Bearer " + apitest.Token, "right"},
+		{"the scheme is case-insensitive", "bearer " + apitest.Token, "lower-case-scheme"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := mutDoWithAuthorization(t, s, c.authorization,
@@ -368,8 +369,8 @@ func TestMutationAuth(t *testing.T) {
 
 func TestMutationAuthWithoutConfiguredToken(t *testing.T) {
 	t.Parallel()
-	s := mustOpenServerWith(t, true, httpapi.Options{})
-	for _, authorization := range []string{"", "Bearer", "Bearer ", "Bearer " + testToken, "Bearer x"} {
+	s := apitest.MustOpenServerWith(t, true, httpapi.Options{})
+	for _, authorization := range []string{"", "Bearer", "Bearer ", "Bearer " + apitest.Token, "Bearer x"} {
 		t.Run(fmt.Sprintf("Authorization %q", authorization), func(t *testing.T) {
 			r := mutDoWithAuthorization(t, s, authorization, `mutation { createTopic(input: {slug: "t", name: "T"}) { id } }`)
 			mutWantError(t, r, mutUnauth, "")
@@ -388,7 +389,7 @@ func TestMutationAuthWithoutConfiguredToken(t *testing.T) {
 
 func TestMutationUpdateAndDeleteByID(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	speaker := s.MustCreateOfficial(t, "speaker", nil)
 	topic := s.MustCreateTopic(t, "other-type", nil)
 	types := []struct {
@@ -441,7 +442,7 @@ func TestMutationUpdateAndDeleteByID(t *testing.T) {
 // the per-mutation tests).
 func TestMutationMissingRequiredField(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "o", nil)
 	i := s.MustCreateInitiative(t, "i", nil)
 	for _, c := range []struct {
@@ -467,7 +468,7 @@ func TestMutationMissingRequiredField(t *testing.T) {
 
 func TestMutationCreatePlatform(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	id := mutID(t, s, mutCreatePlatform, map[string]any{"in": map[string]any{
 		"slug": "c5-plus-1", "name": "C5+1", "fullName": "Central Asia plus the United States",
 		"description": "A regional platform.", "kind": "FORMAT", "founded": "2015", "dissolved": "2023-07",
@@ -499,7 +500,7 @@ func TestMutationCreatePlatform(t *testing.T) {
 
 func TestMutationUpdatePlatform(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	id := s.MustCreatePlatform(t, "p", map[string]any{"fullName": "Full", "description": "Desc",
 		"founded": "2015", "dissolved": "2020", "website": "https://example.org"})
 	s.MustCreatePlatform(t, "taken", nil)
@@ -546,7 +547,7 @@ func TestMutationUpdatePlatform(t *testing.T) {
 
 func TestMutationDeletePlatform(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	p := s.MustCreatePlatform(t, "p", nil)
 	s.MustCreatePlatform(t, "other", nil)
 	s.MustCreateSession(t, "s", "2023-07-28", map[string]any{"platformId": p})
@@ -573,7 +574,7 @@ func TestMutationDeletePlatform(t *testing.T) {
 
 func TestMutationPlatformMembers(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	p := s.MustCreatePlatform(t, "p", nil)
 	topic := s.MustCreateTopic(t, "t", nil)
 	members := func(want string) {
@@ -662,7 +663,7 @@ func TestMutationPlatformMembers(t *testing.T) {
 
 func TestMutationCreateSession(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	p := s.MustCreatePlatform(t, "c5", nil)
 	parent := s.MustCreateSession(t, "summit", "2023-07-28", nil)
 	t1 := s.MustCreateTopic(t, "security", map[string]any{"name": "Security"})
@@ -713,7 +714,7 @@ func TestMutationCreateSession(t *testing.T) {
 
 func TestMutationUpdateSession(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	p := s.MustCreatePlatform(t, "c5", nil)
 	parent := s.MustCreateSession(t, "summit", "2023-07", nil)
 	t1 := s.MustCreateTopic(t, "a", nil)
@@ -795,7 +796,7 @@ func TestMutationUpdateSession(t *testing.T) {
 
 func TestMutationDeleteSession(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	top := s.MustCreateTopic(t, "t", nil)
 	id := s.MustCreateSession(t, "summit", "2023-07-28", map[string]any{"topicIds": []string{top}, "subjectCountryCodes": []string{"AF"}})
 	s.MustCreateSession(t, "side", "2023-07-28", map[string]any{"parentId": id})
@@ -836,7 +837,7 @@ func TestMutationDeleteSession(t *testing.T) {
 
 func TestMutationParticipants(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	sess := s.MustCreateSession(t, "s", "2023-07-28", nil)
 	o1 := s.MustCreateOfficial(t, "o1", map[string]any{"countryCode": "US"})
 	o2 := s.MustCreateOfficial(t, "o2", nil)
@@ -914,7 +915,7 @@ func TestMutationParticipants(t *testing.T) {
 
 func TestMutationCreateOfficial(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	mutID(t, s, mutCreateOfficial, map[string]any{"in": map[string]any{
 		"slug": "thomas-west", "name": "Thomas West", "otherNames": []string{"Tom West", "T. West"}, "countryCode": "us"}})
 	mutWantRead(t, s, mutOfficialRead, map[string]any{"slug": "thomas-west"}, `{"official": {
@@ -938,7 +939,7 @@ func TestMutationCreateOfficial(t *testing.T) {
 
 func TestMutationUpdateOfficial(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	id := s.MustCreateOfficial(t, "o", map[string]any{"name": "Name", "otherNames": []string{"A", "B"}, "countryCode": "KZ"})
 	s.MustCreateOfficial(t, "taken", nil)
 	read := func(want string) {
@@ -974,7 +975,7 @@ func TestMutationUpdateOfficial(t *testing.T) {
 
 func TestMutationDeleteOfficial(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	speaker := s.MustCreateOfficial(t, "speaker", nil)
 	silent := s.MustCreateOfficial(t, "silent", nil)
 	sess := s.MustCreateSession(t, "s", "2023-07-28", nil)
@@ -1011,7 +1012,7 @@ func TestMutationDeleteOfficial(t *testing.T) {
 
 func TestMutationAddPosition(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "o", nil)
 	sess := s.MustCreateSession(t, "s", "2023", nil)
 
@@ -1057,7 +1058,7 @@ func TestMutationAddPosition(t *testing.T) {
 
 func TestMutationCreateInitiative(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "tokayev", nil)
 	p := s.MustCreatePlatform(t, "c5", nil)
 	sess := s.MustCreateSession(t, "summit", "2023-07-28", nil)
@@ -1110,7 +1111,7 @@ func TestMutationCreateInitiative(t *testing.T) {
 
 func TestMutationUpdateInitiative(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "o", nil)
 	p := s.MustCreatePlatform(t, "p", nil)
 	s1 := s.MustCreateSession(t, "s1", "2023-07-28", nil)
@@ -1170,7 +1171,7 @@ func TestMutationUpdateInitiative(t *testing.T) {
 
 func TestMutationDeleteInitiative(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "o", nil)
 	sess := s.MustCreateSession(t, "s", "2023", nil)
 	top := s.MustCreateTopic(t, "t", nil)
@@ -1189,7 +1190,7 @@ func TestMutationDeleteInitiative(t *testing.T) {
 
 func TestMutationSetInitiativeStatus(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	id := s.MustCreateInitiative(t, "i", map[string]any{"proposedOn": "2023-07-28"})
 	o := s.MustCreateOfficial(t, "o", nil)
 	set := func(status, on string, note any) {
@@ -1270,7 +1271,7 @@ func TestMutationSetInitiativeStatus(t *testing.T) {
 
 func TestMutationCreateStatement(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "kaliyev", nil)
 	sess := s.MustCreateSession(t, "summit", "2023-07-28", nil)
 
@@ -1298,7 +1299,7 @@ func TestMutationCreateStatement(t *testing.T) {
 
 func TestMutationUpdateStatement(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	o1 := s.MustCreateOfficial(t, "o1", nil)
 	o2 := s.MustCreateOfficial(t, "o2", nil)
 	sess := s.MustCreateSession(t, "s", "2023-07-28", nil)
@@ -1339,7 +1340,7 @@ func TestMutationUpdateStatement(t *testing.T) {
 
 func TestMutationDeleteStatement(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "o", nil)
 	sess := s.MustCreateSession(t, "s", "2023", nil)
 	src := s.MustCreateSource(t, "src", nil)
@@ -1358,7 +1359,7 @@ func TestMutationDeleteStatement(t *testing.T) {
 
 func TestMutationCreateTopic(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	mutID(t, s, mutCreateTopic, map[string]any{"in": map[string]any{"slug": "human-rights", "name": "Human rights", "description": "D"}})
 	mutWantRead(t, s, mutTopicRead, map[string]any{"slug": "human-rights"},
 		`{"topic": {"slug": "human-rights", "name": "Human rights", "description": "D"}}`)
@@ -1376,7 +1377,7 @@ func TestMutationCreateTopic(t *testing.T) {
 
 func TestMutationUpdateTopic(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	id := s.MustCreateTopic(t, "t", map[string]any{"name": "Name", "description": "D"})
 	s.MustCreateTopic(t, "taken", nil)
 
@@ -1398,7 +1399,7 @@ func TestMutationUpdateTopic(t *testing.T) {
 
 func TestMutationDeleteTopic(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	gone := s.MustCreateTopic(t, "gone", nil)
 	kept := s.MustCreateTopic(t, "kept", nil)
 	s.MustCreateSession(t, "s", "2023", map[string]any{"topicIds": []string{gone, kept}})
@@ -1415,7 +1416,7 @@ func TestMutationDeleteTopic(t *testing.T) {
 
 func TestMutationCreateSource(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	id := mutID(t, s, mutCreateSource, map[string]any{"in": map[string]any{"title": "Kazinform article", "publisher": "Kazinform",
 		"url": "https://www.inform.kz/en/article", "publishedOn": "2023-07-28", "language": "en", "excerpt": "Key sentences."}})
 	mutWantRead(t, s, mutSourceRead, map[string]any{"id": id}, `{"node": {"title": "Kazinform article", "publisher": "Kazinform",
@@ -1435,7 +1436,7 @@ func TestMutationCreateSource(t *testing.T) {
 
 func TestMutationUpdateSource(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	id := s.MustCreateSource(t, "T", map[string]any{"publisher": "P", "url": "https://example.org", "publishedOn": "2023",
 		"language": "en", "excerpt": "E"})
 	read := func(want string) {
@@ -1461,7 +1462,7 @@ func TestMutationUpdateSource(t *testing.T) {
 
 func TestMutationDeleteSource(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	sess := s.MustCreateSession(t, "s", "2023", nil)
 	gone := s.MustCreateSource(t, "gone", nil)
 	kept := s.MustCreateSource(t, "kept", nil)
@@ -1477,7 +1478,7 @@ func TestMutationDeleteSource(t *testing.T) {
 
 func TestMutationCiteSource(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "o", nil)
 	src := s.MustCreateSource(t, "src", nil)
 	subjects := []struct {
@@ -1532,7 +1533,7 @@ func TestMutationCiteSource(t *testing.T) {
 // its main row — leaves nothing behind.
 func TestMutationIsOneTransaction(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	p := s.MustCreatePlatform(t, "p", nil)
 	top := s.MustCreateTopic(t, "t", nil)
 	sess := s.MustCreateSession(t, "s", "2023-07-28", map[string]any{"topicIds": []string{top}, "subjectCountryCodes": []string{"AF"}})
@@ -1574,7 +1575,7 @@ func TestMutationIsOneTransaction(t *testing.T) {
 // as sessionId, platformId, officialId or initiativeId, not id.
 func TestMutationErrorFieldNamesArgument(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "o", nil)
 	for _, c := range []struct {
 		name, query, field string
@@ -1592,7 +1593,7 @@ func TestMutationErrorFieldNamesArgument(t *testing.T) {
 		{"setInitiativeStatus, missing initiativeId", mutSetStatus, "initiativeId", map[string]any{"i": mutMissingID(model.TypeInitiative), "status": "ADOPTED", "on": "2023"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			r := s.Do(t, testToken, c.query, c.vars)
+			r := s.Do(t, apitest.Token, c.query, c.vars)
 			if len(r.Errors) != 1 {
 				t.Fatalf("want one error, got %+v", r.Errors)
 			}
@@ -1607,7 +1608,7 @@ func TestMutationErrorFieldNamesArgument(t *testing.T) {
 // slug answers null, whatever the selection.
 func TestMutationDeletedRecordLooksUpAsNull(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	for _, c := range []struct {
 		typ, id, lookup string
 	}{

@@ -6,6 +6,7 @@ package graph_test
 
 import (
 	"diplomacy-timeline/apierr"
+	"diplomacy-timeline/httpapi/apitest"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -20,7 +21,7 @@ import (
 // Helpers
 
 // queryRaw runs a read that must succeed and returns its data.
-func queryRaw(tb testing.TB, s *Server, query string, vars map[string]any) json.RawMessage {
+func queryRaw(tb testing.TB, s *apitest.Server, query string, vars map[string]any) json.RawMessage {
 	tb.Helper()
 	var raw json.RawMessage
 	s.Query(tb, query, vars, &raw)
@@ -29,7 +30,7 @@ func queryRaw(tb testing.TB, s *Server, query string, vars map[string]any) json.
 
 // errorCode runs a read that must fail with exactly one error and returns its
 // extensions.code.
-func errorCode(tb testing.TB, s *Server, query string, vars map[string]any) string {
+func errorCode(tb testing.TB, s *apitest.Server, query string, vars map[string]any) string {
 	tb.Helper()
 	return s.Do(tb, "", query, vars).Code(tb)
 }
@@ -177,7 +178,7 @@ func nestedConn(name, lookup, field, key string) connTarget {
 
 // fetch runs the connection query and checks that the page is consistent with itself:
 // edges and nodes agree, every cursor is set, and start/end cursors are the edges' ends.
-func (c connTarget) fetch(tb testing.TB, s *Server, vars map[string]any) gqlConn {
+func (c connTarget) fetch(tb testing.TB, s *apitest.Server, vars map[string]any) gqlConn {
 	tb.Helper()
 	var conn gqlConn
 	decodeAt(tb, queryRaw(tb, s, c.query, vars), &conn, c.path...)
@@ -205,7 +206,7 @@ func (c connTarget) fetch(tb testing.TB, s *Server, vars map[string]any) gqlConn
 
 // walkForward pages through the connection with first: n and after, checking the page
 // info of every page, and returns the keys in order.
-func (c connTarget) walkForward(t *testing.T, s *Server, n, total int, vars map[string]any) []string {
+func (c connTarget) walkForward(t *testing.T, s *apitest.Server, n, total int, vars map[string]any) []string {
 	t.Helper()
 	var keys []string
 	var after any
@@ -239,7 +240,7 @@ func (c connTarget) walkForward(t *testing.T, s *Server, n, total int, vars map[
 
 // walkBackward pages through the connection from its end with last: n and before,
 // checking the page info of every page, and returns the keys in order.
-func (c connTarget) walkBackward(t *testing.T, s *Server, n, total int, vars map[string]any) []string {
+func (c connTarget) walkBackward(t *testing.T, s *apitest.Server, n, total int, vars map[string]any) []string {
 	t.Helper()
 	var keys []string
 	var before any
@@ -294,7 +295,7 @@ func defaultDatasetConnections() []connTarget {
 
 func TestLookups(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, false)
+	s := apitest.MustOpenServer(t, false)
 	for _, tc := range []struct {
 		name  string
 		field string // lookup field and argument, e.g. `platform(slug: $v)`
@@ -351,7 +352,7 @@ func TestLookups(t *testing.T) {
 
 func TestDefaultDataset(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, false)
+	s := apitest.MustOpenServer(t, false)
 	const special = "c5-plus-1-special-session-on-afghanistan-2023"
 
 	type code struct{ Code string }
@@ -670,7 +671,7 @@ func TestDefaultDataset(t *testing.T) {
 
 func TestNodeRoundTrip(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, false)
+	s := apitest.MustOpenServer(t, false)
 	// Each case finds a record by lookup or list, selecting `id` and `key`.
 	cases := []struct {
 		typ, keyField, query string
@@ -736,7 +737,7 @@ func TestNodeRoundTrip(t *testing.T) {
 
 func TestNodeMissingAndDeleted(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	topic := s.MustCreateTopic(t, "doomed", nil)
 	source := s.MustCreateSource(t, "Kept", nil)
 	s.Mutate(t, `mutation($id: ID!) { deleteTopic(id: $id) }`, map[string]any{"id": topic}, nil)
@@ -761,7 +762,7 @@ func TestNodeMissingAndDeleted(t *testing.T) {
 
 func TestNodeInvalidIDs(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, false)
+	s := apitest.MustOpenServer(t, false)
 	var kz struct{ Country struct{ ID string } }
 	s.Query(t, `{ country(code: "KZ") { id } }`, nil, &kz)
 	valid := kz.Country.ID
@@ -805,7 +806,7 @@ func TestNodeInvalidIDs(t *testing.T) {
 // one, the page after it, and the default page size.
 func TestConnectionShape(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, false)
+	s := apitest.MustOpenServer(t, false)
 	for _, c := range defaultDatasetConnections() {
 		t.Run(c.name, func(t *testing.T) {
 			all := c.fetch(t, s, map[string]any{"first": 100})
@@ -860,7 +861,7 @@ func TestConnectionShape(t *testing.T) {
 // seedSessions creates 23 sessions on an empty database, with ties on the same start date
 // and dates of every precision, titled in an order unrelated to their dates. It returns
 // slug → start and slug → title.
-func seedSessions(t *testing.T, s *Server) (starts, titles map[string]string) {
+func seedSessions(t *testing.T, s *apitest.Server) (starts, titles map[string]string) {
 	t.Helper()
 	dates := []string{
 		"2023-07-28", "2021-06-15", "2020", "2021", "2024-01-01", "2021-06-15", "2020-01-01", "2023-07-28",
@@ -879,7 +880,7 @@ func seedSessions(t *testing.T, s *Server) (starts, titles map[string]string) {
 
 func TestSessionPagination(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	starts, titles := seedSessions(t, s)
 	total := len(starts)
 	byStart := topConn("sessions", "slug", ", $order: SessionOrder", ", orderBy: $order")
@@ -994,7 +995,7 @@ func TestSessionPagination(t *testing.T) {
 }
 
 // sessionID returns the ID of the session with the slug.
-func sessionID(tb testing.TB, s *Server, slug string) string {
+func sessionID(tb testing.TB, s *apitest.Server, slug string) string {
 	tb.Helper()
 	var out struct{ Session *struct{ ID string } }
 	s.Query(tb, `query($s: String!) { session(slug: $s) { id } }`, map[string]any{"s": slug}, &out)
@@ -1006,7 +1007,7 @@ func sessionID(tb testing.TB, s *Server, slug string) string {
 
 func TestCountriesPagination(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	c := topConn("countries", "code", "", "")
 	codes := c.walkForward(t, s, 100, 249, nil)
 	if len(codes) != 249 || len(slices.Compact(sortedCopy(codes))) != 249 {
@@ -1022,7 +1023,7 @@ func TestCountriesPagination(t *testing.T) {
 
 func TestPageArguments(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, false)
+	s := apitest.MustOpenServer(t, false)
 	garbage := []string{"garbage", "!!!", encodeRawID("hello"), encodeRawID(`[1]`), encodeRawID(`{"a":1}`), strings.Repeat("A", 3000)}
 	type pageCase struct {
 		name string
@@ -1112,7 +1113,7 @@ var filterQueries = map[string]string{
 //	initiatives i-one PROPOSED KZ by o-a; i-two ADOPTED US by o-b; i-three STALLED KZ
 //	statements  "a-june" o-a 2023-06-30, "a-july" o-a 2023-07-15, "b-year" o-b 2023, "c-2024" o-c 2024-01-01
 //	sources     src-june 2023-06-30, src-year 2023, src-july 2023-07-28, src-undated
-func seedFilterFixtures(t *testing.T, s *Server) {
+func seedFilterFixtures(t *testing.T, s *apitest.Server) {
 	t.Helper()
 	member := func(platform, code string, since, until any) {
 		s.Mutate(t, `mutation($p: ID!, $c: String!, $since: Date, $until: Date) {
@@ -1164,7 +1165,7 @@ func seedFilterFixtures(t *testing.T, s *Server) {
 
 func TestFilters(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	seedFilterFixtures(t, s)
 
 	type m = map[string]any
@@ -1299,7 +1300,7 @@ func TestFilters(t *testing.T) {
 
 func TestAsOfDate(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 
 	t.Run("Official.positions", func(t *testing.T) {
 		official := s.MustCreateOfficial(t, "career", nil)
@@ -1418,7 +1419,7 @@ func TestAsOfDate(t *testing.T) {
 // client's mistake (BAD_USER_INPUT), never INTERNAL.
 func TestSortEnumsRefuseUnknownValues(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, false)
+	s := apitest.MustOpenServer(t, false)
 	for _, c := range []struct{ query, value string }{
 		{`query($d: SortOrder!) { sessions(orderBy: {field: START, direction: $d}) { totalCount } }`, "desc"},
 		{`query($f: SessionOrderField!) { sessions(orderBy: {field: $f}) { totalCount } }`, "start"},

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"bytes"
+	"diplomacy-timeline/httpapi/apitest"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -67,7 +68,7 @@ type srConn struct {
 }
 
 // srDo runs a search with the variables and returns the raw response.
-func srDo(tb testing.TB, s *Server, vars map[string]any) *Response {
+func srDo(tb testing.TB, s *apitest.Server, vars map[string]any) *apitest.Response {
 	tb.Helper()
 	return s.Do(tb, "", srQuery, vars)
 }
@@ -75,7 +76,7 @@ func srDo(tb testing.TB, s *Server, vars map[string]any) *Response {
 // srSearch runs a search for q (first 100 results unless vars say otherwise), failing on
 // any error, and checks the invariants every page keeps: nodes mirror edges, scores do
 // not increase down the page, and the page cursors are those of its edges.
-func srSearch(tb testing.TB, s *Server, q string, vars map[string]any) srConn {
+func srSearch(tb testing.TB, s *apitest.Server, q string, vars map[string]any) srConn {
 	tb.Helper()
 	v := map[string]any{"q": q, "first": 100}
 	for k, x := range vars {
@@ -150,7 +151,7 @@ func srSlug(slug string) func(srNode) bool { return func(n srNode) bool { return
 func srID(id string) func(srNode) bool { return func(n srNode) bool { return n.ID == id } }
 
 // srWantOnly fails unless the search finds exactly the one record typ/id.
-func srWantOnly(tb testing.TB, s *Server, q, typ, id string) {
+func srWantOnly(tb testing.TB, s *apitest.Server, q, typ, id string) {
 	tb.Helper()
 	c := srSearch(tb, s, q, nil)
 	if len(c.Edges) != 1 || c.TotalCount != 1 || c.Edges[0].Node.Typename != typ || c.Edges[0].Node.ID != id {
@@ -159,7 +160,7 @@ func srWantOnly(tb testing.TB, s *Server, q, typ, id string) {
 }
 
 // srWantNone fails unless the search finds nothing.
-func srWantNone(tb testing.TB, s *Server, q string) {
+func srWantNone(tb testing.TB, s *apitest.Server, q string) {
 	tb.Helper()
 	c := srSearch(tb, s, q, nil)
 	if len(c.Edges) != 0 || c.TotalCount != 0 || c.PageInfo.HasNextPage {
@@ -168,7 +169,7 @@ func srWantNone(tb testing.TB, s *Server, q string) {
 }
 
 // srWantCode fails unless the response has exactly one error, with the code.
-func srWantCode(tb testing.TB, r *Response, code string) {
+func srWantCode(tb testing.TB, r *apitest.Response, code string) {
 	tb.Helper()
 	if got := r.Code(tb); got != code {
 		tb.Fatalf("got error code %q, want %q: %+v", got, code, r.Errors)
@@ -177,7 +178,7 @@ func srWantCode(tb testing.TB, r *Response, code string) {
 
 func TestSearchDefaultDataset(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, false)
+	s := apitest.MustOpenServer(t, false)
 
 	for _, tc := range []struct {
 		query string
@@ -253,7 +254,7 @@ func (f *srFields) add(word, typ, id, field string) {
 
 func TestSearchEverySearchableField(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	var f srFields
 
 	p := s.MustCreatePlatform(t, "srplat", map[string]any{"name": "Quorvandel", "fullName": "Trenchamire Accord",
@@ -301,7 +302,7 @@ func TestSearchEverySearchableField(t *testing.T) {
 
 func TestSearchRanking(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	filler := strings.Repeat("The delegations exchanged views on regional connectivity, water management, trade corridors and the climate. ", 6)
 
 	exact := s.MustCreateSession(t, "zephyrine", "2024-01-10", map[string]any{"title": "Zephyrine"})
@@ -358,7 +359,7 @@ func TestSearchRanking(t *testing.T) {
 
 func TestSearchFollowsWrites(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	speaker := s.MustCreateOfficial(t, "srwrite-speaker", map[string]any{"name": "Write Speaker"})
 	for _, tc := range []struct {
 		typ, field string
@@ -415,7 +416,7 @@ func TestSearchFollowsWrites(t *testing.T) {
 
 func TestSearchPagination(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	var want []string
 	for n := range 9 {
 		want = append(want, "Session "+s.MustCreateSession(t, fmt.Sprintf("srpage-s%d", n), "2024-06-01", map[string]any{
@@ -642,7 +643,7 @@ func srHostile() []struct {
 }
 
 // srWorld reads what the hostile strings must not change.
-func srWorld(tb testing.TB, s *Server) string {
+func srWorld(tb testing.TB, s *apitest.Server) string {
 	tb.Helper()
 	var out json.RawMessage
 	s.Query(tb, `{ sessions { totalCount } platform(slug: "c5-plus-1") { id name } officials { totalCount }
@@ -652,7 +653,7 @@ func srWorld(tb testing.TB, s *Server) string {
 
 func TestSearchHostileStrings(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, false)
+	s := apitest.MustOpenServer(t, false)
 	before := srWorld(t, s)
 	if !strings.Contains(before, `"totalCount":2`) || !strings.Contains(before, `"name":"C5+1"`) {
 		t.Fatalf("default dataset: %s", before)
@@ -723,7 +724,7 @@ func TestSearchHostileStrings(t *testing.T) {
 }
 
 // srPostRaw posts a body as it is and decodes the response.
-func srPostRaw(tb testing.TB, s *Server, body []byte) (int, *Response) {
+func srPostRaw(tb testing.TB, s *apitest.Server, body []byte) (int, *apitest.Response) {
 	tb.Helper()
 	req, err := http.NewRequest(http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
 	if err != nil {
@@ -739,7 +740,7 @@ func srPostRaw(tb testing.TB, s *Server, body []byte) (int, *Response) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	out := &Response{Status: res.StatusCode}
+	out := &apitest.Response{Status: res.StatusCode}
 	if err := json.Unmarshal(raw, out); err != nil {
 		tb.Fatalf("decode response %q: %v", raw, err)
 	}
@@ -760,7 +761,7 @@ func srHas(list []string, s string) bool {
 // never with an internal error, and nothing changes.
 func TestSearchHostileTimelineText(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, false)
+	s := apitest.MustOpenServer(t, false)
 	before := srWorld(t, s)
 	const q = `query($t: String) {
 		timeline(filter: {text: $t}, first: 5) { totalCount nodes { id title } }
@@ -821,7 +822,7 @@ func TestSearchHostileTimelineText(t *testing.T) {
 // finding the source, while the source itself stays findable by its title.
 func TestSearchCitationExcerptsFollowDeletes(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	speaker := s.MustCreateOfficial(t, "srcite-speaker", map[string]any{"name": "Cite Speaker"})
 	for _, tc := range []struct {
 		typ    string
@@ -859,7 +860,7 @@ func TestSearchCitationExcerptsFollowDeletes(t *testing.T) {
 // which follows a rename of the official.
 func TestSearchStatementFollowsItsOfficial(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "srrename", map[string]any{"name": "Harrowgate Speaker"})
 	st := s.MustCreateStatement(t, o, "2024-08-01", map[string]any{"text": "Nothing much."})
 	c := srSearch(t, s, "Harrowgate", nil)

@@ -1,10 +1,13 @@
 package graph_test
 
-import "testing"
+import (
+	"diplomacy-timeline/httpapi/apitest"
+	"testing"
+)
 
 func TestFixtures(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	p := s.MustCreatePlatform(t, "p", nil)
 	o := s.MustCreateOfficial(t, "o", map[string]any{"countryCode": "kz"})
 	top := s.MustCreateTopic(t, "t", nil)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"diplomacy-timeline/httpapi/apitest"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -55,7 +56,7 @@ func wsSubscribe(t *testing.T, baseURL string, filter map[string]any) func(time.
 
 func TestSubscriptionOverWebsocket(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	all := wsSubscribe(t, s.URL, nil)
 	statementsOnly := wsSubscribe(t, s.URL, map[string]any{"kinds": []string{"STATEMENT"}})
 	kz := wsSubscribe(t, s.URL, map[string]any{"countries": []string{"KZ"}})
@@ -76,7 +77,7 @@ func TestSubscriptionOverWebsocket(t *testing.T) {
 		t.Fatalf("countries filter: got %q first, want the KZ statement (the FR session must be skipped)", kind)
 	}
 	// A failed write announces nothing.
-	r := s.Do(t, testToken, `mutation { createSession(input: {slug: "talks-in-paris", title: "Dup", kind: OTHER, start: "2024"}) { id } }`, nil)
+	r := s.Do(t, apitest.Token, `mutation { createSession(input: {slug: "talks-in-paris", title: "Dup", kind: OTHER, start: "2024"}) { id } }`, nil)
 	if r.Code(t) != "CONFLICT" {
 		t.Fatalf("duplicate slug: %v", r.Codes())
 	}
@@ -87,7 +88,7 @@ func TestSubscriptionOverWebsocket(t *testing.T) {
 
 func TestSubscriptionOverSSE(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	body, _ := json.Marshal(map[string]any{"query": subQuery, "variables": map[string]any{"f": map[string]any{"kinds": []string{"SESSION"}}}})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -135,7 +136,7 @@ func TestSubscriptionOverSSE(t *testing.T) {
 
 func TestSubscriptionBadFilter(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	body, _ := json.Marshal(map[string]any{"query": subQuery, "variables": map[string]any{"f": map[string]any{"countries": []string{"KAZ"}}}})
 	req, _ := http.NewRequest(http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -167,14 +168,14 @@ func TestSubscriptionAcrossReplicas(t *testing.T) {
 		t.Skip("needs PostgreSQL: set " + dbtest.EnvURL)
 	}
 	dsn := dbtest.DSN(t)
-	replica := func() *Server {
-		store, err := db.Open(context.Background(), dsn, db.Options{NoDataset: true, Logger: quietLogger})
+	replica := func() *apitest.Server {
+		store, err := db.Open(context.Background(), dsn, db.Options{NoDataset: true, Logger: apitest.QuietLogger})
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv := httptest.NewServer(httpapi.NewHandler(store, httpapi.Options{Token: testToken, Logger: quietLogger}))
+		srv := httptest.NewServer(httpapi.NewHandler(store, httpapi.Options{Token: apitest.Token, Logger: apitest.QuietLogger}))
 		t.Cleanup(func() { srv.Close(); _ = store.Close() })
-		return &Server{Server: srv, Store: store}
+		return &apitest.Server{Server: srv, Store: store}
 	}
 	a, b := replica(), replica()
 	next := wsSubscribe(t, a.URL, nil)
@@ -240,7 +241,7 @@ func wsErrorCode(m map[string]any) string {
 func TestWebsocketLimits(t *testing.T) {
 	t.Parallel()
 	t.Run("every operation takes a token", func(t *testing.T) {
-		s := mustOpenServerWith(t, false, httpapi.Options{Limits: limits.Config{Rate: 1, Burst: 10}})
+		s := apitest.MustOpenServerWith(t, false, httpapi.Options{Limits: limits.Config{Rate: 1, Burst: 10}})
 		send, recv := wsConn(t, s.URL) // the upgrade takes one token
 		for i := range 30 {
 			send(map[string]any{"id": fmt.Sprint("q", i), "type": "subscribe", "payload": map[string]any{"query": `{ __typename }`}})
@@ -268,7 +269,7 @@ func TestWebsocketLimits(t *testing.T) {
 	})
 
 	t.Run("subscriptions per connection", func(t *testing.T) {
-		s := mustOpenServerWith(t, false, httpapi.Options{Limits: limits.Config{MaxSubscriptions: 3}})
+		s := apitest.MustOpenServerWith(t, false, httpapi.Options{Limits: limits.Config{MaxSubscriptions: 3}})
 		send, recv := wsConn(t, s.URL)
 		sub := func(id string) {
 			send(map[string]any{"id": id, "type": "subscribe", "payload": map[string]any{"query": subQuery}})
@@ -318,7 +319,7 @@ func TestWebsocketLimits(t *testing.T) {
 // request is refused at once.
 func TestStreamsAndDeadlines(t *testing.T) {
 	t.Parallel()
-	s := mustOpenServerWith(t, false, httpapi.Options{Limits: limits.Config{Timeout: time.Nanosecond}})
+	s := apitest.MustOpenServerWith(t, false, httpapi.Options{Limits: limits.Config{Timeout: time.Nanosecond}})
 	const query = `{ timeline(first: 100) { totalCount nodes { title } } }`
 
 	t.Run("a query over SSE", func(t *testing.T) {
@@ -366,7 +367,7 @@ func TestStreamsAndDeadlines(t *testing.T) {
 // open; closing one makes room.
 func TestStreamsPerClient(t *testing.T) {
 	t.Parallel()
-	s := mustOpenServerWith(t, false, httpapi.Options{Limits: limits.Config{MaxStreams: 2}})
+	s := apitest.MustOpenServerWith(t, false, httpapi.Options{Limits: limits.Config{MaxStreams: 2}})
 	sse := func(ctx context.Context) *http.Response {
 		t.Helper()
 		body, _ := json.Marshal(map[string]any{"query": `subscription { timelineEntryAdded { id } }`})

@@ -293,7 +293,7 @@ const tlWalkQuery = `query($filter: TimelineFilter, $order: SortOrder, $first: I
 const tlBucketsQuery = `query($filter: TimelineFilter, $g: Granularity!) {
 	timelineBuckets(filter: $filter, granularity: $g) { start count byKind { kind count } } }`
 
-func tlPage(tb testing.TB, s *Server, query string, vars map[string]any) tlConn {
+func tlPage(tb testing.TB, s *apitest.Server, query string, vars map[string]any) tlConn {
 	tb.Helper()
 	var out struct {
 		Timeline tlConn `json:"timeline"`
@@ -304,7 +304,7 @@ func tlPage(tb testing.TB, s *Server, query string, vars map[string]any) tlConn 
 
 // tlFetch reads the whole filtered timeline in pages of 100 and returns it with its
 // totalCount.
-func tlFetch(tb testing.TB, s *Server, f tlFilter, order string) ([]tlAPIEntry, int) {
+func tlFetch(tb testing.TB, s *apitest.Server, f tlFilter, order string) ([]tlAPIEntry, int) {
 	tb.Helper()
 	var all []tlAPIEntry
 	vars := map[string]any{"filter": f.vars(), "order": order, "first": 100}
@@ -329,7 +329,7 @@ func tlFetch(tb testing.TB, s *Server, f tlFilter, order string) ([]tlAPIEntry, 
 }
 
 // tlAll returns the whole timeline, oldest first.
-func tlAll(tb testing.TB, s *Server) []tlAPIEntry {
+func tlAll(tb testing.TB, s *apitest.Server) []tlAPIEntry {
 	tb.Helper()
 	all, _ := tlFetch(tb, s, tlFilter{}, "ASC")
 	return all
@@ -347,7 +347,7 @@ func tlOf(entries []tlAPIEntry, subject string) []tlAPIEntry {
 }
 
 // tlOne returns the only entry of the subject and kind, failing unless there is exactly one.
-func tlOne(tb testing.TB, s *Server, subject, kind string) tlAPIEntry {
+func tlOne(tb testing.TB, s *apitest.Server, subject, kind string) tlAPIEntry {
 	tb.Helper()
 	var out []tlAPIEntry
 	for _, e := range tlOf(tlAll(tb, s), subject) {
@@ -362,7 +362,7 @@ func tlOne(tb testing.TB, s *Server, subject, kind string) tlAPIEntry {
 }
 
 // tlIDs returns the IDs of the entries matching the filter, in timeline order.
-func tlIDs(tb testing.TB, s *Server, f tlFilter) []string {
+func tlIDs(tb testing.TB, s *apitest.Server, f tlFilter) []string {
 	tb.Helper()
 	all, total := tlFetch(tb, s, f, "ASC")
 	ids := make([]string, len(all))
@@ -384,7 +384,7 @@ type tlBucket struct {
 	} `json:"byKind"`
 }
 
-func tlBuckets(tb testing.TB, s *Server, f tlFilter, granularity string) []tlBucket {
+func tlBuckets(tb testing.TB, s *apitest.Server, f tlFilter, granularity string) []tlBucket {
 	tb.Helper()
 	var out struct {
 		TimelineBuckets []tlBucket `json:"timelineBuckets"`
@@ -395,7 +395,7 @@ func tlBuckets(tb testing.TB, s *Server, f tlFilter, granularity string) []tlBuc
 
 // tlCode runs a query that must fail and returns the codes of its errors, failing on data
 // or on an INTERNAL error.
-func tlCode(tb testing.TB, s *Server, token, query string, vars map[string]any) string {
+func tlCode(tb testing.TB, s *apitest.Server, token, query string, vars map[string]any) string {
 	tb.Helper()
 	r := s.Do(tb, token, query, vars)
 	if len(r.Errors) == 0 {
@@ -415,7 +415,7 @@ func tlCode(tb testing.TB, s *Server, token, query string, vars map[string]any) 
 
 func TestTimelineDefaultDataset(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, false)
+	s := apitest.MustOpenServer(t, false)
 	all, total := tlFetch(t, s, tlFilter{}, "ASC")
 	if total != 7 || len(all) != 7 {
 		t.Fatalf("default timeline: totalCount %d, %d entries, want 7: %+v", total, len(all), all)
@@ -536,7 +536,7 @@ type tlWorld struct {
 
 // tlGenerate creates a few thousand records through the store, deterministically, with
 // dates of mixed precision and many ties, and returns the entries they must produce.
-func tlGenerate(t *testing.T, s *Server, seed int64) *tlWorld {
+func tlGenerate(t *testing.T, s *apitest.Server, seed int64) *tlWorld {
 	t.Helper()
 	ctx := context.Background()
 	rng := rand.New(rand.NewSource(seed))
@@ -923,7 +923,7 @@ func tlGenerate(t *testing.T, s *Server, seed int64) *tlWorld {
 
 // match reads the whole timeline and pairs each entry with the expected one, checking
 // every field; afterwards each expected entry knows its API ID.
-func (w *tlWorld) match(t *testing.T, s *Server) {
+func (w *tlWorld) match(t *testing.T, s *apitest.Server) {
 	t.Helper()
 	expected := map[string]*tlEntry{}
 	for _, e := range w.entries {
@@ -1027,7 +1027,7 @@ func TestTimelineGeneratedDataset(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow (30 s): a generated world of 2,000+ entries checked against a model of the timeline; run without -short")
 	}
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	began := time.Now()
 	w := tlGenerate(t, s, 20230728)
 	t.Logf("generated %d entries in %v", len(w.entries), time.Since(began).Round(time.Millisecond))
@@ -1360,7 +1360,7 @@ func tlReversed(in []string) []string {
 
 // tlWalk pages through the filtered timeline by n, forward with first/after or backward
 // with last/before, checking every page's page info, and returns the IDs in order.
-func tlWalk(t *testing.T, s *Server, f tlFilter, order string, n int, backward bool) []string {
+func tlWalk(t *testing.T, s *apitest.Server, f tlFilter, order string, n int, backward bool) []string {
 	t.Helper()
 	var ids []string
 	var cursor any
@@ -1419,7 +1419,7 @@ func tlWalk(t *testing.T, s *Server, f tlFilter, order string, n int, backward b
 
 func TestTimelineBucketsOfPartialDates(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	for i, d := range []string{"2023", "2023-01", "2023-01-15", "2023-07", "2023-07-28", "2023-07-28", "2024-02-29"} {
 		s.MustCreateSession(t, fmt.Sprintf("tlb-%d", i), d, nil)
 	}
@@ -1445,7 +1445,7 @@ func TestTimelineBucketsOfPartialDates(t *testing.T) {
 
 func TestTimelineTextFilter(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	titles := map[string]string{
 		"tlt-pct":   "Growth of 100% in trade",
 		"tlt-num":   "Growth of 1000 in trade",
@@ -1491,7 +1491,7 @@ func TestTimelineTextFilter(t *testing.T) {
 // this field are often Cyrillic or accented.
 func TestTimelineTextFilterNonASCII(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	s.MustCreateSession(t, "tlt-astana", "2020-01-01", map[string]any{"title": "Встреча в Астане"})
 	s.MustCreateSession(t, "tlt-elysee", "2020-01-01", map[string]any{"title": "Sommet de l'Élysée"})
 	for _, text := range []string{"Астане", "астане", "АСТАНЕ", "Élysée", "élysée", "ÉLYSÉE"} {
@@ -1505,7 +1505,7 @@ func TestTimelineTextFilterNonASCII(t *testing.T) {
 // 6. Entries follow writes.
 
 // tlMutate runs an authenticated mutation that must succeed.
-func tlMutate(tb testing.TB, s *Server, query string, vars map[string]any) {
+func tlMutate(tb testing.TB, s *apitest.Server, query string, vars map[string]any) {
 	tb.Helper()
 	s.Mutate(tb, query, vars, nil)
 }
@@ -1525,7 +1525,7 @@ const (
 	tlAddMember = `mutation($p: ID!, $c: String!) { addPlatformMember(platformId: $p, countryCode: $c) { id } }`
 )
 
-func tlDelete(tb testing.TB, s *Server, typ, id string) {
+func tlDelete(tb testing.TB, s *apitest.Server, typ, id string) {
 	tb.Helper()
 	tlMutate(tb, s, fmt.Sprintf(`mutation($id: ID!) { delete%s(id: $id) }`, typ), map[string]any{"id": id})
 }
@@ -1539,7 +1539,7 @@ func tlPlatformOf(e tlAPIEntry) string {
 
 func TestTimelineFollowsPlatformWrites(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	p := s.MustCreatePlatform(t, "tlm-p", map[string]any{"name": "Alpha Format", "founded": "2010"})
 	e := tlOne(t, s, p, "PLATFORM_FOUNDED")
 	if e.Date != "2010" || e.Subject.Typename != "Platform" || tlPlatformOf(e) != "tlm-p" || !strings.Contains(e.Title, "Alpha Format") {
@@ -1607,7 +1607,7 @@ func TestTimelineFollowsPlatformWrites(t *testing.T) {
 
 func TestTimelineFollowsSessionWrites(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	q := s.MustCreatePlatform(t, "tlm-q", nil)
 	r := s.MustCreatePlatform(t, "tlm-r", nil)
 	topic := s.MustCreateTopic(t, "tlm-topic", nil)
@@ -1684,7 +1684,7 @@ func TestTimelineFollowsSessionWrites(t *testing.T) {
 
 func TestTimelineFollowsOfficialWrites(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "tlm-o", map[string]any{"name": "Ann Envoy", "countryCode": "US"})
 	tlMutate(t, s, tlAddPosition, map[string]any{"o": o, "t": "Envoy", "org": "State", "c": "AF", "start": "2019-02", "end": "2022"})
 	started, ended := tlOne(t, s, o, "POSITION_STARTED"), tlOne(t, s, o, "POSITION_ENDED")
@@ -1749,7 +1749,7 @@ func TestTimelineFollowsOfficialWrites(t *testing.T) {
 
 func TestTimelineFollowsInitiativeWrites(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	o := s.MustCreateOfficial(t, "tlm-o", nil)
 	topic := s.MustCreateTopic(t, "tlm-water", nil)
 	i := s.MustCreateInitiative(t, "tlm-i", map[string]any{"title": "Water pact", "description": "Sharing rivers", "proposedOn": "2018-09-09",
@@ -1819,7 +1819,7 @@ func TestTimelineFollowsInitiativeWrites(t *testing.T) {
 // proposal; the timeline must not go on saying it was also proposed on the old date.
 func TestTimelineInitiativeProposalMoves(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	i := s.MustCreateInitiative(t, "tlm-i", map[string]any{"proposedOn": "2018-09-09"})
 	p := tlOne(t, s, i, "INITIATIVE_PROPOSED")
 	tlMutate(t, s, tlUpdateInit, map[string]any{"id": i, "in": map[string]any{"proposedOn": "2018-10"}})
@@ -1835,7 +1835,7 @@ func TestTimelineInitiativeProposalMoves(t *testing.T) {
 
 func TestTimelineFollowsStatementWrites(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	q := s.MustCreatePlatform(t, "tlm-q", nil)
 	topic := s.MustCreateTopic(t, "tlm-topic", nil)
 	x := s.MustCreateSession(t, "tlm-s", "2021-04-04", map[string]any{"platformId": q, "hostCountryCode": "KZ", "topicIds": []string{topic}})
@@ -1872,7 +1872,7 @@ func TestTimelineFollowsStatementWrites(t *testing.T) {
 // TestTimelineFailedWritesLeaveItUnchanged: a refused write changes no entry.
 func TestTimelineFailedWritesLeaveItUnchanged(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	p := s.MustCreatePlatform(t, "tlm-p", map[string]any{"founded": "2010"})
 	x := s.MustCreateSession(t, "tlm-s", "2020-01-01", map[string]any{"platformId": p, "hostCountryCode": "KZ"})
 	o := s.MustCreateOfficial(t, "tlm-o", map[string]any{"countryCode": "US"})
@@ -1908,7 +1908,7 @@ func TestTimelineFailedWritesLeaveItUnchanged(t *testing.T) {
 		{"delete a missing session", "NOT_FOUND", `mutation($id: ID!) { deleteSession(id: $id) }`, map[string]any{"id": missingSession}},
 		{"unauthenticated delete", "UNAUTHENTICATED", "", map[string]any{"id": x}},
 	} {
-		token := testToken
+		token := apitest.Token
 		query := c.query
 		if c.code == "UNAUTHENTICATED" {
 			token, query = "", `mutation($id: ID!) { deleteSession(id: $id) }`
@@ -1927,7 +1927,7 @@ func TestTimelineFailedWritesLeaveItUnchanged(t *testing.T) {
 
 func TestTimelineBadInput(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, false)
+	s := apitest.MustOpenServer(t, false)
 	page := tlPage(t, s, tlWalkQuery, map[string]any{"first": 2})
 	if len(page.Edges) != 2 {
 		t.Fatalf("first page: %+v", page)

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
+	"diplomacy-timeline/httpapi/apitest"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -55,7 +56,7 @@ func hzCall(client *http.Client, url, token, query string, vars map[string]any) 
 	if err != nil {
 		return nil, err
 	}
-	var out Response
+	var out apitest.Response
 	if err := json.Unmarshal(raw, &out); err != nil {
 		return nil, fmt.Errorf("HTTP %d, undecodable answer %.200q: %v", res.StatusCode, raw, err)
 	}
@@ -87,7 +88,7 @@ func TestConcurrentWritersAndReaders(t *testing.T) {
 	if testing.Short() {
 		perWriter = 25
 	}
-	s := MustOpenServer(t, false)
+	s := apitest.MustOpenServer(t, false)
 	// Enough idle connections for every goroutine, so the test measures the server, not
 	// the dialing of fresh connections.
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: writers + readers}, Timeout: time.Minute}
@@ -104,7 +105,7 @@ func TestConcurrentWritersAndReaders(t *testing.T) {
 		wg.Go(func() {
 			for i := range perWriter {
 				slug := fmt.Sprintf("hz-w%d-%d", w, i)
-				data, err := hzCall(client, s.URL, testToken, create, map[string]any{"in": map[string]any{"slug": slug, "name": "Concurrent " + slug}})
+				data, err := hzCall(client, s.URL, apitest.Token, create, map[string]any{"in": map[string]any{"slug": slug, "name": "Concurrent " + slug}})
 				if err != nil {
 					errs.add("writer %d, create %s: %v", w, slug, err)
 					continue
@@ -231,7 +232,7 @@ func (b *hzLockedBuffer) String() string {
 
 func TestPanicInResolver(t *testing.T) {
 	t.Parallel()
-	store, err := db.Open(context.Background(), dbtest.DSN(t), db.Options{Seed: dataset.LoadDefault, Logger: quietLogger})
+	store, err := db.Open(context.Background(), dbtest.DSN(t), db.Options{Seed: dataset.LoadDefault, Logger: apitest.QuietLogger})
 	if err != nil {
 		t.Fatalf("open database: %v", err)
 	}
@@ -252,7 +253,7 @@ func TestPanicInResolver(t *testing.T) {
 		hs.Close()
 		_ = store.Close()
 	})
-	s := &Server{Server: hs, Store: store}
+	s := &apitest.Server{Server: hs, Store: store}
 
 	var first struct {
 		Sessions struct{ Nodes []struct{ Title string } }
@@ -358,11 +359,11 @@ func hzDeadlineAnswer(t *testing.T, r *hzResult) string {
 func TestDeadline(t *testing.T) {
 	t.Parallel()
 	t.Run("expired before it starts", func(t *testing.T) {
-		s := mustOpenServerWith(t, false, httpapi.Options{Token: testToken, Limits: limits.Config{Timeout: time.Nanosecond}})
+		s := apitest.MustOpenServerWith(t, false, httpapi.Options{Token: apitest.Token, Limits: limits.Config{Timeout: time.Nanosecond}})
 		// The same database through a handler with the default deadline, to look at it.
-		normal := httptest.NewServer(httpapi.NewHandler(s.Store, httpapi.Options{Token: testToken, Logger: quietLogger}))
+		normal := httptest.NewServer(httpapi.NewHandler(s.Store, httpapi.Options{Token: apitest.Token, Logger: apitest.QuietLogger}))
 		t.Cleanup(normal.Close)
-		look := &Server{Server: normal, Store: s.Store}
+		look := &apitest.Server{Server: normal, Store: s.Store}
 		before := hzSnapshot(t, look)
 
 		var nulls []string
@@ -406,9 +407,9 @@ func TestDeadline(t *testing.T) {
 		// deadline lands inside a transaction is chance: the INTERNAL bug shows in some runs.
 		outcomes := map[string]int{}
 		for _, d := range []time.Duration{time.Microsecond, 10 * time.Microsecond, 50 * time.Microsecond, 100 * time.Microsecond, 200 * time.Microsecond, 500 * time.Microsecond, time.Millisecond, 2 * time.Millisecond, time.Second} {
-			s := mustOpenServerWith(t, true, httpapi.Options{Token: testToken, Limits: limits.Config{Timeout: d}})
-			normal := httptest.NewServer(httpapi.NewHandler(s.Store, httpapi.Options{Token: testToken, Logger: quietLogger}))
-			look := &Server{Server: normal, Store: s.Store}
+			s := apitest.MustOpenServerWith(t, true, httpapi.Options{Token: apitest.Token, Limits: limits.Config{Timeout: d}})
+			normal := httptest.NewServer(httpapi.NewHandler(s.Store, httpapi.Options{Token: apitest.Token, Logger: apitest.QuietLogger}))
+			look := &apitest.Server{Server: normal, Store: s.Store}
 			acked := map[string]bool{}
 			for i := range 20 {
 				slug := fmt.Sprintf("hz-d%d-%d", d.Microseconds(), i)

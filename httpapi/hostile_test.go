@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"diplomacy-timeline/httpapi/apitest"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -46,12 +47,12 @@ type hzResult struct {
 	status int
 	header http.Header
 	raw    []byte
-	resp   Response
+	resp   apitest.Response
 	json   bool // raw decoded as a GraphQL response
 }
 
 // hzSend sends a case as a hand-built HTTP request.
-func hzSend(t *testing.T, s *Server, c hzCase) *hzResult {
+func hzSend(t *testing.T, s *apitest.Server, c hzCase) *hzResult {
 	t.Helper()
 	method := c.method
 	if method == "" {
@@ -118,7 +119,7 @@ func hzBody(query string, vars map[string]any) []byte {
 func hzGet(query string) string { return "query=" + url.QueryEscape(query) }
 
 // hzAuth is the header of an authenticated request.
-var hzAuth = map[string]string{"Authorization": "Bearer " + testToken}
+var hzAuth = map[string]string{"Authorization": "Bearer " + apitest.Token}
 
 // hzRawID is an opaque ID made of any text, as a client could forge it.
 func hzRawID(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
@@ -493,10 +494,10 @@ func hzCases() []hzCase {
 
 		// Authentication.
 		{name: "mutation without a token", body: hzBody(createTopic, nil), status: []int{200}, codes: []string{"UNAUTHENTICATED"}},
-		{name: "mutation with a wrong token", header: map[string]string{"Authorization": "Bearer wrong-" + testToken}, body: hzBody(createTopic, nil), status: []int{200}, codes: []string{"UNAUTHENTICATED"}},
-		{name: "mutation with the token as Basic", header: map[string]string{"Authorization": "Basic " + testToken}, body: hzBody(createTopic, nil), status: []int{200}, codes: []string{"UNAUTHENTICATED"}},
+		{name: "mutation with a wrong token", header: map[string]string{"Authorization": "Bearer wrong-" + apitest.Token}, body: hzBody(createTopic, nil), status: []int{200}, codes: []string{"UNAUTHENTICATED"}},
+		{name: "mutation with the token as Basic", header: map[string]string{"Authorization": "Basic " + apitest.Token}, body: hzBody(createTopic, nil), status: []int{200}, codes: []string{"UNAUTHENTICATED"}},
 		{name: "mutation with an empty bearer", header: map[string]string{"Authorization": "Bearer "}, body: hzBody(createTopic, nil), status: []int{200}, codes: []string{"UNAUTHENTICATED"}},
-		{name: "mutation with the token's prefix", header: map[string]string{"Authorization": "Bearer " + testToken[:len(testToken)-1]}, body: hzBody(`mutation($id: ID!) { deleteTopic(id: $id) }`, map[string]any{"id": model.IntID(model.TypeTopic, 1)}), status: []int{200}, codes: []string{"UNAUTHENTICATED"}},
+		{name: "mutation with the token's prefix", header: map[string]string{"Authorization": "Bearer " + apitest.Token[:len(apitest.Token)-1]}, body: hzBody(`mutation($id: ID!) { deleteTopic(id: $id) }`, map[string]any{"id": model.IntID(model.TypeTopic, 1)}), status: []int{200}, codes: []string{"UNAUTHENTICATED"}},
 
 		// Automatic persisted queries.
 		{name: "APQ hash unknown", body: []byte(`{"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "deadbeef"}}}`), status: []int{200}, codes: []string{"PERSISTED_QUERY_NOT_FOUND"}},
@@ -529,7 +530,7 @@ var hzSnapshotQueries = map[string]string{
 
 // hzSnapshot returns every totalCount and every record of the top-level connections, so
 // that two snapshots differ if anything was written.
-func hzSnapshot(t *testing.T, s *Server) string {
+func hzSnapshot(t *testing.T, s *apitest.Server) string {
 	t.Helper()
 	conns := make([]string, 0, len(hzSnapshotQueries))
 	for c := range hzSnapshotQueries {
@@ -580,7 +581,7 @@ func hzAccepts(accepted []int, status int) bool {
 
 func TestHostileRequests(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, false)
+	s := apitest.MustOpenServer(t, false)
 	before := hzSnapshot(t, s)
 	if !strings.Contains(before, "sessions totalCount") || strings.Contains(before, "totalCount 0\n") {
 		t.Fatalf("the default dataset looks empty:\n%.2000s", before)
@@ -669,7 +670,7 @@ func TestHostileRequests(t *testing.T) {
 
 func TestHostileSecurityHeaders(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, false)
+	s := apitest.MustOpenServer(t, false)
 	requests := []struct {
 		name   string
 		c      hzCase

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"diplomacy-timeline/httpapi"
+	"diplomacy-timeline/httpapi/apitest"
 	"diplomacy-timeline/limits"
 	"encoding/json"
 	"io"
@@ -19,7 +20,7 @@ import (
 
 func TestHTTPSurface(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, false)
+	s := apitest.MustOpenServer(t, false)
 	// One query first, so that the statement counter has counted something.
 	s.Query(t, `{ platform(slug: "c5-plus-1") { name } }`, nil, nil)
 	cases := []struct {
@@ -64,7 +65,7 @@ func TestHTTPSurface(t *testing.T) {
 
 func TestReadyzReportsDatabaseDown(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	if err := s.Store.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +81,7 @@ func TestReadyzReportsDatabaseDown(t *testing.T) {
 
 func TestInternalErrorsAreMasked(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, false)
+	s := apitest.MustOpenServer(t, false)
 	if err := s.Store.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +98,7 @@ func TestInternalErrorsAreMasked(t *testing.T) {
 // the code generator's directives, and the same as introspection describes.
 func TestSchemaSDL(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, true)
+	s := apitest.MustOpenServer(t, true)
 	res, err := http.Get(s.URL + "/schema.graphql")
 	if err != nil {
 		t.Fatal(err)
@@ -148,7 +149,7 @@ func TestSchemaSDL(t *testing.T) {
 // a small one and an event stream are not, and the compressed body is the same answer.
 func TestCompression(t *testing.T) {
 	t.Parallel()
-	s := MustOpenServer(t, false)
+	s := apitest.MustOpenServer(t, false)
 	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
 	post := func(query, accept, encoding string) (*http.Response, []byte) {
 		t.Helper()
@@ -242,7 +243,7 @@ func TestCompression(t *testing.T) {
 // application/json; an executed operation's error is 200.
 func TestRefusalStatuses(t *testing.T) {
 	t.Parallel()
-	s := mustOpenServerWith(t, false, httpapi.Options{Limits: limits.Config{MaxDepth: 2, MaxAliases: 1, MaxRootFields: 2, MaxFields: 5, MaxComplexity: 50}})
+	s := apitest.MustOpenServerWith(t, false, httpapi.Options{Limits: limits.Config{MaxDepth: 2, MaxAliases: 1, MaxRootFields: 2, MaxFields: 5, MaxComplexity: 50}})
 	cases := []struct{ name, query, code string }{
 		{"parse", `{ platform(slug: `, "GRAPHQL_PARSE_FAILED"},
 		{"validation", `{ nope }`, "GRAPHQL_VALIDATION_FAILED"},
@@ -263,7 +264,7 @@ func TestRefusalStatuses(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var out Response
+			var out apitest.Response
 			_ = json.NewDecoder(res.Body).Decode(&out)
 			res.Body.Close()
 			want := map[string]int{"application/graphql-response+json": http.StatusBadRequest, "application/json": http.StatusUnprocessableEntity}[accept]

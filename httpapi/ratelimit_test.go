@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"diplomacy-timeline/httpapi"
+	"diplomacy-timeline/httpapi/apitest"
 	"diplomacy-timeline/limits"
 	"fmt"
 	"net/http"
@@ -16,7 +17,7 @@ import (
 var hzLimited = limits.Config{Rate: 5, Burst: 5, MutationRate: 1, MutationBurst: 2}
 
 // hzPost posts a GraphQL request with extra headers and returns the raw answer.
-func hzPost(t *testing.T, s *Server, header map[string]string, query string, vars map[string]any) *hzResult {
+func hzPost(t *testing.T, s *apitest.Server, header map[string]string, query string, vars map[string]any) *hzResult {
 	t.Helper()
 	return hzSend(t, s, hzCase{name: "post", header: header, body: hzBody(query, vars)})
 }
@@ -40,7 +41,7 @@ func hzWantRateLimited(t *testing.T, r *hzResult) {
 // hzBurst sends n quick reads from the client that header describes and returns the
 // statuses; it reports whether they took long enough for the bucket to refill a token
 // (200 ms at 5/s), when a test cannot tell a refill from a missing limit.
-func hzBurst(t *testing.T, s *Server, header map[string]string, n int) (statuses []int, slow bool) {
+func hzBurst(t *testing.T, s *apitest.Server, header map[string]string, n int) (statuses []int, slow bool) {
 	t.Helper()
 	start := time.Now()
 	for range n {
@@ -51,7 +52,7 @@ func hzBurst(t *testing.T, s *Server, header map[string]string, n int) (statuses
 
 func TestRateLimitRequests(t *testing.T) {
 	t.Parallel()
-	s := mustOpenServerWith(t, false, httpapi.Options{Token: testToken, Limits: hzLimited})
+	s := apitest.MustOpenServerWith(t, false, httpapi.Options{Token: apitest.Token, Limits: hzLimited})
 	start := time.Now()
 	for i := 1; i <= 5; i++ {
 		if r := hzPost(t, s, nil, `{ topics { totalCount } }`, nil); r.status != http.StatusOK || len(r.resp.Errors) > 0 {
@@ -89,7 +90,7 @@ func TestRateLimitRequests(t *testing.T) {
 
 func TestRateLimitMutations(t *testing.T) {
 	t.Parallel()
-	s := mustOpenServerWith(t, false, httpapi.Options{Token: testToken, Limits: hzLimited})
+	s := apitest.MustOpenServerWith(t, false, httpapi.Options{Token: apitest.Token, Limits: hzLimited})
 	create := `mutation($slug: String!) { createTopic(input: {slug: $slug, name: $slug}) { id slug } }`
 	start := time.Now()
 	for i := 1; i <= 2; i++ {
@@ -122,7 +123,7 @@ func TestRateLimitMutations(t *testing.T) {
 // aliased mutations in one request are no way around the budget.
 func TestRateLimitMutationFields(t *testing.T) {
 	t.Parallel()
-	s := mustOpenServerWith(t, false, httpapi.Options{Token: testToken, Limits: limits.Config{MutationRate: 0.01, MutationBurst: 3}})
+	s := apitest.MustOpenServerWith(t, false, httpapi.Options{Token: apitest.Token, Limits: limits.Config{MutationRate: 0.01, MutationBurst: 3}})
 	three := `mutation { a: createTopic(input: {slug: "hz-a", name: "A"}) { id } b: createTopic(input: {slug: "hz-b", name: "B"}) { id } ...More }
 		fragment More on Mutation { c: createTopic(input: {slug: "hz-c", name: "C"}) { id } }`
 	if r := hzPost(t, s, hzAuth, three, nil); r.status != http.StatusOK || len(r.resp.Errors) > 0 {
@@ -132,7 +133,7 @@ func TestRateLimitMutationFields(t *testing.T) {
 	hzWantRateLimited(t, hzPost(t, s, hzAuth, one, nil))
 
 	// Failed mutations count too: two and two is over three.
-	s = mustOpenServerWith(t, false, httpapi.Options{Token: testToken, Limits: limits.Config{MutationRate: 0.01, MutationBurst: 3}})
+	s = apitest.MustOpenServerWith(t, false, httpapi.Options{Token: apitest.Token, Limits: limits.Config{MutationRate: 0.01, MutationBurst: 3}})
 	two := `mutation { a: deleteTopic(id: "x") b: deleteTopic(id: "y") }`
 	if r := hzPost(t, s, hzAuth, two, nil); r.status != http.StatusOK || len(r.resp.Errors) != 2 {
 		t.Fatalf("two bad deletes: status %d, %.300s", r.status, r.raw)
@@ -147,7 +148,7 @@ func TestRateLimitTrustProxy(t *testing.T) {
 	t.Run("on: each forwarded address has its own budget", func(t *testing.T) {
 		limits := hzLimited
 		limits.TrustProxy = true
-		s := mustOpenServerWith(t, true, httpapi.Options{Token: testToken, Limits: limits})
+		s := apitest.MustOpenServerWith(t, true, httpapi.Options{Token: apitest.Token, Limits: limits})
 		a, slowA := hzBurst(t, s, xff("203.0.113.1"), 6)
 		start := time.Now()
 		b, _ := hzBurst(t, s, xff("203.0.113.2"), 5)
@@ -169,7 +170,7 @@ func TestRateLimitTrustProxy(t *testing.T) {
 	})
 
 	t.Run("off: X-Forwarded-For is ignored", func(t *testing.T) {
-		s := mustOpenServerWith(t, true, httpapi.Options{Token: testToken, Limits: hzLimited})
+		s := apitest.MustOpenServerWith(t, true, httpapi.Options{Token: apitest.Token, Limits: hzLimited})
 		var got []int
 		start := time.Now()
 		for i := range 6 {
@@ -185,7 +186,7 @@ func TestRateLimitTrustProxy(t *testing.T) {
 }
 
 // hzPreflight sends a CORS preflight for a POST with the headers a GraphQL client sends.
-func hzPreflight(t *testing.T, s *Server, origin string) *http.Response {
+func hzPreflight(t *testing.T, s *apitest.Server, origin string) *http.Response {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodOptions, s.URL+"/graphql", nil)
 	if err != nil {
@@ -219,7 +220,7 @@ func TestCORS(t *testing.T) {
 	const dash = "https://dash.example"
 
 	t.Run("configured origin", func(t *testing.T) {
-		s := mustOpenServerWith(t, true, httpapi.Options{Token: testToken, CORSOrigins: []string{dash}})
+		s := apitest.MustOpenServerWith(t, true, httpapi.Options{Token: apitest.Token, CORSOrigins: []string{dash}})
 		res := hzPreflight(t, s, dash)
 		if res.StatusCode/100 != 2 {
 			t.Errorf("preflight from %s: status %d", dash, res.StatusCode)
@@ -242,7 +243,7 @@ func TestCORS(t *testing.T) {
 	})
 
 	t.Run("another origin", func(t *testing.T) {
-		s := mustOpenServerWith(t, true, httpapi.Options{Token: testToken, CORSOrigins: []string{dash}})
+		s := apitest.MustOpenServerWith(t, true, httpapi.Options{Token: apitest.Token, CORSOrigins: []string{dash}})
 		for _, origin := range []string{"https://evil.example", "https://dash.example.evil.example", "http://dash.example", "null"} {
 			res := hzPreflight(t, s, origin)
 			if res.StatusCode >= 500 {
@@ -259,7 +260,7 @@ func TestCORS(t *testing.T) {
 	})
 
 	t.Run("no origins configured", func(t *testing.T) {
-		s := mustOpenServerWith(t, true, httpapi.Options{Token: testToken})
+		s := apitest.MustOpenServerWith(t, true, httpapi.Options{Token: apitest.Token})
 		for _, origin := range []string{dash, "https://evil.example"} {
 			res := hzPreflight(t, s, origin)
 			if res.StatusCode >= 500 {
@@ -278,11 +279,11 @@ func TestCORS(t *testing.T) {
 	t.Run("a simple cross-site request cannot write", func(t *testing.T) {
 		// A form post (no preflight) carries no JSON content type, so it is refused before
 		// the mutation runs, whatever the origin: the CSRF guard.
-		s := mustOpenServerWith(t, true, httpapi.Options{Token: testToken, CORSOrigins: []string{dash}})
+		s := apitest.MustOpenServerWith(t, true, httpapi.Options{Token: apitest.Token, CORSOrigins: []string{dash}})
 		for _, ctype := range []string{"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"} {
 			r := hzSend(t, s, hzCase{
 				name: ctype, ctype: ctype,
-				header: map[string]string{"Origin": "https://evil.example", "Authorization": "Bearer " + testToken},
+				header: map[string]string{"Origin": "https://evil.example", "Authorization": "Bearer " + apitest.Token},
 				body:   hzBody(`mutation { createTopic(input: {slug: "hz-csrf", name: "CSRF"}) { id } }`, nil),
 			})
 			if r.status != http.StatusUnsupportedMediaType {
@@ -303,7 +304,7 @@ const hzIntrospection = `{ __schema { types { name } } }`
 func TestIntrospection(t *testing.T) {
 	t.Parallel()
 	t.Run("on by default", func(t *testing.T) {
-		s := MustOpenServer(t, true)
+		s := apitest.MustOpenServer(t, true)
 		var data struct {
 			Schema struct {
 				Types []struct{ Name string }
@@ -333,7 +334,7 @@ func TestIntrospection(t *testing.T) {
 	})
 
 	t.Run("off", func(t *testing.T) {
-		s := mustOpenServerWith(t, true, httpapi.Options{Token: testToken, NoIntrospection: true})
+		s := apitest.MustOpenServerWith(t, true, httpapi.Options{Token: apitest.Token, NoIntrospection: true})
 		var internal []string
 		for _, q := range []string{hzIntrospection, `{ __type(name: "Session") { name fields { name } } }`} {
 			r := s.Do(t, "", q, nil)
@@ -363,7 +364,7 @@ func TestIntrospection(t *testing.T) {
 	})
 
 	t.Run("off: no SDL either", func(t *testing.T) {
-		s := mustOpenServerWith(t, true, httpapi.Options{Token: testToken, NoIntrospection: true})
+		s := apitest.MustOpenServerWith(t, true, httpapi.Options{Token: apitest.Token, NoIntrospection: true})
 		res, err := http.Get(s.URL + "/schema.graphql")
 		if err != nil {
 			t.Fatal(err)
@@ -375,7 +376,7 @@ func TestIntrospection(t *testing.T) {
 	})
 
 	t.Run("off: no suggestions for a misspelled name", func(t *testing.T) {
-		s := mustOpenServerWith(t, true, httpapi.Options{Token: testToken, NoIntrospection: true})
+		s := apitest.MustOpenServerWith(t, true, httpapi.Options{Token: apitest.Token, NoIntrospection: true})
 		for _, q := range []string{
 			`{ topics { totalCountt } }`,
 			`{ topicz { totalCount } }`,
@@ -402,7 +403,7 @@ func TestIntrospection(t *testing.T) {
 	})
 
 	t.Run("off: no suggestions for arguments, input fields, enum values", func(t *testing.T) {
-		s := mustOpenServerWith(t, true, httpapi.Options{Token: testToken, NoIntrospection: true})
+		s := apitest.MustOpenServerWith(t, true, httpapi.Options{Token: apitest.Token, NoIntrospection: true})
 		var leaks []string
 		for _, q := range []string{
 			`{ topics(frist: 1) { totalCount } }`,
