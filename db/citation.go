@@ -24,7 +24,7 @@ func (s *Store) CitationsBy(ctx context.Context, typ string, ids []int64) (map[i
 		return nil, fmt.Errorf("citations: %s cannot cite sources", typ)
 	}
 	rows, err := whereIn[model.Citation](ctx, s.gdb, col, ids, "id")
-	return groupBy(rows, func(c *model.Citation) int64 {
+	return GroupBy(rows, func(c *model.Citation) int64 {
 		switch typ {
 		case model.TypePlatform:
 			return *c.PlatformID

@@ -22,7 +22,7 @@ func (s *Store) Country(ctx context.Context, code string) (*model.Country, error
 // CountriesByCodes returns the countries with the codes, by code.
 func (s *Store) CountriesByCodes(ctx context.Context, codes []string) (map[string]*model.Country, error) {
 	rows, err := whereIn[model.Country](ctx, s.gdb, "code", codes, "")
-	return indexBy(rows, func(c *model.Country) string { return c.Code }), err
+	return IndexBy(rows, func(c *model.Country) string { return c.Code }), err
 }
 
 // Countries returns a page of countries.

@@ -139,7 +139,7 @@ func deriveSessions(tx *gorm.DB, ids []int64) (map[int64]derived, error) {
 	if err != nil {
 		return nil, err
 	}
-	byID := groupBy(parts, func(p *model.Participant) int64 { return p.SessionID })
+	byID := GroupBy(parts, func(p *model.Participant) int64 { return p.SessionID })
 	subjects, err := pairs[string](tx, "session_subject_countries", "session_id", "country_code", ids)
 	if err != nil {
 		return nil, err
@@ -170,7 +170,7 @@ func deriveOfficials(tx *gorm.DB, ids []int64) (map[int64]derived, error) {
 	if err != nil {
 		return nil, err
 	}
-	byID := groupBy(positions, func(p *model.Position) int64 { return p.OfficialID })
+	byID := GroupBy(positions, func(p *model.Position) int64 { return p.OfficialID })
 	out := make(map[int64]derived, len(officials))
 	for _, o := range officials {
 		es, d := model.OfficialFacts(o, byID[o.ID])
@@ -189,7 +189,7 @@ func deriveInitiatives(tx *gorm.DB, ids []int64) (map[int64]derived, error) {
 	if err != nil {
 		return nil, err
 	}
-	byID := groupBy(changes, func(c *model.InitiativeStatusChange) int64 { return c.InitiativeID })
+	byID := GroupBy(changes, func(c *model.InitiativeStatusChange) int64 { return c.InitiativeID })
 	topics, err := pairs[int64](tx, "initiative_topics", "initiative_id", "topic_id", ids)
 	if err != nil {
 		return nil, err
@@ -227,8 +227,8 @@ func deriveStatements(tx *gorm.DB, ids []int64) (map[int64]derived, error) {
 	if err != nil {
 		return nil, err
 	}
-	officialByID := indexBy(officials, func(o *model.Official) int64 { return o.ID })
-	sessionByID := indexBy(sessions, func(x *model.Session) int64 { return x.ID })
+	officialByID := IndexBy(officials, func(o *model.Official) int64 { return o.ID })
+	sessionByID := IndexBy(sessions, func(x *model.Session) int64 { return x.ID })
 	out := make(map[int64]derived, len(statements))
 	for _, st := range statements {
 		o := officialByID[st.OfficialID]
@@ -261,7 +261,7 @@ func deriveSources(tx *gorm.DB, ids []int64) (map[int64]derived, error) {
 			return nil, fmt.Errorf("load citations: %w", err)
 		}
 	}
-	bySource := groupBy(cites, func(c *model.Citation) int64 { return c.SourceID })
+	bySource := GroupBy(cites, func(c *model.Citation) int64 { return c.SourceID })
 	out := make(map[int64]derived, len(sources))
 	for _, src := range sources {
 		var excerpts []string

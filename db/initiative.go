@@ -18,19 +18,19 @@ func (s *Store) Initiative(ctx context.Context, slug string) (*model.Initiative,
 // InitiativesByIDs returns the initiatives with the keys, by key.
 func (s *Store) InitiativesByIDs(ctx context.Context, ids []int64) (map[int64]*model.Initiative, error) {
 	rows, err := whereIn[model.Initiative](ctx, s.gdb, "id", ids, "")
-	return indexBy(rows, func(x *model.Initiative) int64 { return x.ID }), err
+	return IndexBy(rows, func(x *model.Initiative) int64 { return x.ID }), err
 }
 
 // InitiativesByPlatform returns the initiatives of each platform.
 func (s *Store) InitiativesByPlatform(ctx context.Context, ids []int64) (map[int64][]*model.Initiative, error) {
 	rows, err := whereIn[model.Initiative](ctx, s.gdb, "platform_id", ids, "COALESCE(proposed_on, 0), id")
-	return groupBy(rows, func(x *model.Initiative) int64 { return *x.PlatformID }), err
+	return GroupBy(rows, func(x *model.Initiative) int64 { return *x.PlatformID }), err
 }
 
 // InitiativesByProposer returns the initiatives each official proposed.
 func (s *Store) InitiativesByProposer(ctx context.Context, ids []int64) (map[int64][]*model.Initiative, error) {
 	rows, err := whereIn[model.Initiative](ctx, s.gdb, "proposed_by_id", ids, "COALESCE(proposed_on, 0), id")
-	return groupBy(rows, func(x *model.Initiative) int64 { return *x.ProposedByID }), err
+	return GroupBy(rows, func(x *model.Initiative) int64 { return *x.ProposedByID }), err
 }
 
 // InitiativesBySession returns the initiatives linked to each session.
@@ -46,7 +46,7 @@ func (s *Store) TopicsByInitiative(ctx context.Context, ids []int64) (map[int64]
 // StatusHistoryByInitiative returns the status changes of each initiative, oldest first.
 func (s *Store) StatusHistoryByInitiative(ctx context.Context, ids []int64) (map[int64][]*model.InitiativeStatusChange, error) {
 	rows, err := whereIn[model.InitiativeStatusChange](ctx, s.gdb, "initiative_id", ids, "changed_on, id")
-	return groupBy(rows, func(x *model.InitiativeStatusChange) int64 { return x.InitiativeID }), err
+	return GroupBy(rows, func(x *model.InitiativeStatusChange) int64 { return x.InitiativeID }), err
 }
 
 // Initiatives returns a page of initiatives.

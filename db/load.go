@@ -29,8 +29,8 @@ func whereIn[T any, K comparable](ctx context.Context, gdb *gorm.DB, col string,
 	return rows, nil
 }
 
-// indexBy maps rows by key.
-func indexBy[T any, K comparable](rows []*T, key func(*T) K) map[K]*T {
+// IndexBy maps rows by key.
+func IndexBy[T any, K comparable](rows []*T, key func(*T) K) map[K]*T {
 	m := make(map[K]*T, len(rows))
 	for _, r := range rows {
 		m[key(r)] = r
@@ -38,8 +38,8 @@ func indexBy[T any, K comparable](rows []*T, key func(*T) K) map[K]*T {
 	return m
 }
 
-// groupBy groups rows by key, keeping their order.
-func groupBy[T any, K comparable](rows []*T, key func(*T) K) map[K][]*T {
+// GroupBy groups rows by key, keeping their order.
+func GroupBy[T any, K comparable](rows []*T, key func(*T) K) map[K][]*T {
 	m := make(map[K][]*T)
 	for _, r := range rows {
 		k := key(r)

@@ -17,13 +17,13 @@ func (s *Store) Official(ctx context.Context, slug string) (*model.Official, err
 // OfficialsByIDs returns the officials with the keys, by key.
 func (s *Store) OfficialsByIDs(ctx context.Context, ids []int64) (map[int64]*model.Official, error) {
 	rows, err := whereIn[model.Official](ctx, s.gdb, "id", ids, "")
-	return indexBy(rows, func(x *model.Official) int64 { return x.ID }), err
+	return IndexBy(rows, func(x *model.Official) int64 { return x.ID }), err
 }
 
 // PositionsByOfficial returns the positions of each official, earliest first.
 func (s *Store) PositionsByOfficial(ctx context.Context, ids []int64) (map[int64][]*model.Position, error) {
 	rows, err := whereIn[model.Position](ctx, s.gdb, "official_id", ids, "COALESCE(start_date, 0), id")
-	return groupBy(rows, func(x *model.Position) int64 { return x.OfficialID }), err
+	return GroupBy(rows, func(x *model.Position) int64 { return x.OfficialID }), err
 }
 
 // Officials returns a page of officials.

@@ -17,13 +17,13 @@ func (s *Store) Platform(ctx context.Context, slug string) (*model.Platform, err
 // PlatformsByIDs returns the platforms with the keys, by key.
 func (s *Store) PlatformsByIDs(ctx context.Context, ids []int64) (map[int64]*model.Platform, error) {
 	rows, err := whereIn[model.Platform](ctx, s.gdb, "id", ids, "")
-	return indexBy(rows, func(p *model.Platform) int64 { return p.ID }), err
+	return IndexBy(rows, func(p *model.Platform) int64 { return p.ID }), err
 }
 
 // MembersByPlatform returns the memberships of each platform, by country code.
 func (s *Store) MembersByPlatform(ctx context.Context, ids []int64) (map[int64][]*model.PlatformMember, error) {
 	rows, err := whereIn[model.PlatformMember](ctx, s.gdb, "platform_id", ids, "country_code, since, id")
-	return groupBy(rows, func(m *model.PlatformMember) int64 { return m.PlatformID }), err
+	return GroupBy(rows, func(m *model.PlatformMember) int64 { return m.PlatformID }), err
 }
 
 // Platforms returns a page of platforms.

@@ -17,13 +17,13 @@ func (s *Store) Session(ctx context.Context, slug string) (*model.Session, error
 // SessionsByIDs returns the sessions with the keys, by key.
 func (s *Store) SessionsByIDs(ctx context.Context, ids []int64) (map[int64]*model.Session, error) {
 	rows, err := whereIn[model.Session](ctx, s.gdb, "id", ids, "")
-	return indexBy(rows, func(x *model.Session) int64 { return x.ID }), err
+	return IndexBy(rows, func(x *model.Session) int64 { return x.ID }), err
 }
 
 // ChildrenBySession returns the sessions held on the sidelines of each session.
 func (s *Store) ChildrenBySession(ctx context.Context, ids []int64) (map[int64][]*model.Session, error) {
 	rows, err := whereIn[model.Session](ctx, s.gdb, "parent_id", ids, "start_date, id")
-	return groupBy(rows, func(x *model.Session) int64 { return *x.ParentID }), err
+	return GroupBy(rows, func(x *model.Session) int64 { return *x.ParentID }), err
 }
 
 // SessionsByInitiative returns the sessions linked to each initiative, oldest first.
@@ -34,7 +34,7 @@ func (s *Store) SessionsByInitiative(ctx context.Context, ids []int64) (map[int6
 // ParticipantsBySession returns the participants of each session.
 func (s *Store) ParticipantsBySession(ctx context.Context, ids []int64) (map[int64][]*model.Participant, error) {
 	rows, err := whereIn[model.Participant](ctx, s.gdb, "session_id", ids, "id")
-	return groupBy(rows, func(x *model.Participant) int64 { return x.SessionID }), err
+	return GroupBy(rows, func(x *model.Participant) int64 { return x.SessionID }), err
 }
 
 // SubjectCountriesBySession returns the subject countries of each session.

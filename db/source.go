@@ -12,7 +12,7 @@ import (
 // SourcesByIDs returns the sources with the keys, by key.
 func (s *Store) SourcesByIDs(ctx context.Context, ids []int64) (map[int64]*model.Source, error) {
 	rows, err := whereIn[model.Source](ctx, s.gdb, "id", ids, "")
-	return indexBy(rows, func(x *model.Source) int64 { return x.ID }), err
+	return IndexBy(rows, func(x *model.Source) int64 { return x.ID }), err
 }
 
 // Sources returns a page of sources.

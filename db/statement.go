@@ -12,19 +12,19 @@ import (
 // StatementsByIDs returns the statements with the keys, by key.
 func (s *Store) StatementsByIDs(ctx context.Context, ids []int64) (map[int64]*model.Statement, error) {
 	rows, err := whereIn[model.Statement](ctx, s.gdb, "id", ids, "")
-	return indexBy(rows, func(x *model.Statement) int64 { return x.ID }), err
+	return IndexBy(rows, func(x *model.Statement) int64 { return x.ID }), err
 }
 
 // StatementsBySession returns the statements made at each session, in date order.
 func (s *Store) StatementsBySession(ctx context.Context, ids []int64) (map[int64][]*model.Statement, error) {
 	rows, err := whereIn[model.Statement](ctx, s.gdb, "session_id", ids, "stated_on, id")
-	return groupBy(rows, func(x *model.Statement) int64 { return *x.SessionID }), err
+	return GroupBy(rows, func(x *model.Statement) int64 { return *x.SessionID }), err
 }
 
 // StatementsByOfficial returns the statements of each official, in date order.
 func (s *Store) StatementsByOfficial(ctx context.Context, ids []int64) (map[int64][]*model.Statement, error) {
 	rows, err := whereIn[model.Statement](ctx, s.gdb, "official_id", ids, "stated_on, id")
-	return groupBy(rows, func(x *model.Statement) int64 { return x.OfficialID }), err
+	return GroupBy(rows, func(x *model.Statement) int64 { return x.OfficialID }), err
 }
 
 // Statements returns a page of statements.

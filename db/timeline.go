@@ -204,7 +204,7 @@ func bucketStart(key int64, g model.Granularity) model.Date {
 // TimelineEntriesByIDs returns the entries with the keys, by key.
 func (s *Store) TimelineEntriesByIDs(ctx context.Context, ids []int64) (map[int64]*model.TimelineEntry, error) {
 	rows, err := whereIn[model.TimelineEntry](ctx, s.gdb, "id", ids, "")
-	return indexBy(rows, func(e *model.TimelineEntry) int64 { return e.ID }), err
+	return IndexBy(rows, func(e *model.TimelineEntry) int64 { return e.ID }), err
 }
 
 // CountriesByEntry returns the countries of each timeline entry.

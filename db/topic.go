@@ -18,7 +18,7 @@ func (s *Store) Topic(ctx context.Context, slug string) (*model.Topic, error) {
 // TopicsByIDs returns the topics with the keys, by key.
 func (s *Store) TopicsByIDs(ctx context.Context, ids []int64) (map[int64]*model.Topic, error) {
 	rows, err := whereIn[model.Topic](ctx, s.gdb, "id", ids, "")
-	return indexBy(rows, func(x *model.Topic) int64 { return x.ID }), err
+	return IndexBy(rows, func(x *model.Topic) int64 { return x.ID }), err
 }
 
 // Topics returns a page of topics.

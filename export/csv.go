@@ -99,15 +99,11 @@ func renderCSV(d *contents, _ *renderRequest) ([]byte, error) {
 // participantCode is a participant as "Name (CC)", CC being the country represented (the
 // official's own when the participation names none).
 func (d *contents) participantCode(p *model.Participant) string {
-	o := d.officials[p.OfficialID]
-	if o == nil {
+	o, country := d.represented(p)
+	switch {
+	case o == nil:
 		return ""
-	}
-	country := p.CountryCode
-	if country == nil {
-		country = o.CountryCode
-	}
-	if country == nil {
+	case country == nil:
 		return o.Name
 	}
 	return o.Name + " (" + *country + ")"

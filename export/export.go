@@ -713,16 +713,25 @@ func (d *contents) sessionLocation(s *model.Session) string {
 
 // participantLine describes one participant: "Thomas West (Special Representative, United States)".
 func (d *contents) participantLine(p *model.Participant) string {
-	o := d.officials[p.OfficialID]
+	o, country := d.represented(p)
 	if o == nil {
 		return ""
-	}
-	country := p.CountryCode
-	if country == nil {
-		country = o.CountryCode
 	}
 	if extra := joinNonEmpty(", ", deref(p.Role), d.countryName(country)); extra != "" {
 		return fmt.Sprintf("%s (%s)", o.Name, extra)
 	}
 	return o.Name
+}
+
+// represented returns a participant's official and the country they represented: the
+// participation's, or else the official's own (nil when neither says).
+func (d *contents) represented(p *model.Participant) (*model.Official, *string) {
+	o := d.officials[p.OfficialID]
+	if o == nil {
+		return nil, nil
+	}
+	if p.CountryCode != nil {
+		return o, p.CountryCode
+	}
+	return o, o.CountryCode
 }

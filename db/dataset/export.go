@@ -210,7 +210,7 @@ func (ex *exporter) topics() error {
 		if err != nil {
 			return err
 		}
-		byID := indexBy(rows, func(t *model.Topic) int64 { return t.ID })
+		byID := db.IndexBy(rows, func(t *model.Topic) int64 { return t.ID })
 		for _, id := range ids {
 			t := byID[id]
 			if err := ex.out.record(model.DatasetTopic{Slug: t.Slug, Name: t.Name, Description: t.Description}); err != nil {
@@ -361,8 +361,8 @@ func (ex *exporter) platforms() error {
 		if err != nil {
 			return err
 		}
-		byID := indexBy(rows, func(p *model.Platform) int64 { return p.ID })
-		byPlatform := groupBy(members, func(m *model.PlatformMember) int64 { return m.PlatformID })
+		byID := db.IndexBy(rows, func(p *model.Platform) int64 { return p.ID })
+		byPlatform := db.GroupBy(members, func(m *model.PlatformMember) int64 { return m.PlatformID })
 		for _, id := range ids {
 			p := byID[id]
 			rec := model.DatasetPlatform{Slug: p.Slug, Name: p.Name, FullName: p.FullName, Description: p.Description,
@@ -395,8 +395,8 @@ func (ex *exporter) officials() error {
 		if err != nil {
 			return err
 		}
-		byID := indexBy(rows, func(o *model.Official) int64 { return o.ID })
-		byOfficial := groupBy(positions, func(p *model.Position) int64 { return p.OfficialID })
+		byID := db.IndexBy(rows, func(o *model.Official) int64 { return o.ID })
+		byOfficial := db.GroupBy(positions, func(p *model.Position) int64 { return p.OfficialID })
 		for _, id := range ids {
 			o := byID[id]
 			rec := model.DatasetOfficial{Slug: o.Slug, Name: o.Name, OtherNames: o.OtherNames, Country: deref(o.CountryCode)}
@@ -486,8 +486,8 @@ func (ex *exporter) sessions() error {
 		if err != nil {
 			return err
 		}
-		byID := indexBy(rows, func(x *model.Session) int64 { return x.ID })
-		bySession := groupBy(parts, func(p *model.Participant) int64 { return p.SessionID })
+		byID := db.IndexBy(rows, func(x *model.Session) int64 { return x.ID })
+		bySession := db.GroupBy(parts, func(p *model.Participant) int64 { return p.SessionID })
 		for _, id := range ids {
 			x := byID[id]
 			rec := model.DatasetSession{Slug: x.Slug, Title: x.Title, Kind: x.Kind, Platform: ex.slug("platforms", x.PlatformID),
@@ -531,8 +531,8 @@ func (ex *exporter) initiatives() error {
 		if err != nil {
 			return err
 		}
-		byID := indexBy(rows, func(x *model.Initiative) int64 { return x.ID })
-		history := groupBy(changes, func(c *model.InitiativeStatusChange) int64 { return c.InitiativeID })
+		byID := db.IndexBy(rows, func(x *model.Initiative) int64 { return x.ID })
+		history := db.GroupBy(changes, func(c *model.InitiativeStatusChange) int64 { return c.InitiativeID })
 		for _, id := range ids {
 			x := byID[id]
 			rec := model.DatasetInitiative{Slug: x.Slug, Title: x.Title, Description: x.Description, Status: x.Status,
@@ -584,7 +584,7 @@ func (ex *exporter) statements() error {
 		if err != nil {
 			return err
 		}
-		byID := indexBy(rows, func(x *model.Statement) int64 { return x.ID })
+		byID := db.IndexBy(rows, func(x *model.Statement) int64 { return x.ID })
 		for _, id := range ids {
 			x := byID[id]
 			rec := model.DatasetStatement{Official: ex.slugs["officials"][x.OfficialID], Date: x.Date.String(), Index: index[id],
@@ -619,20 +619,3 @@ func deref(s *string) string {
 	return *s
 }
 
-// indexBy maps rows by a key.
-func indexBy[T any, K comparable](rows []*T, key func(*T) K) map[K]*T {
-	out := make(map[K]*T, len(rows))
-	for _, r := range rows {
-		out[key(r)] = r
-	}
-	return out
-}
-
-// groupBy groups rows by a key, keeping their order.
-func groupBy[T any, K comparable](rows []*T, key func(*T) K) map[K][]*T {
-	out := make(map[K][]*T)
-	for _, r := range rows {
-		out[key(r)] = append(out[key(r)], r)
-	}
-	return out
-}
