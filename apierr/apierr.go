@@ -17,6 +17,7 @@ const (
 	NotFound        = "NOT_FOUND"
 	Conflict        = "CONFLICT"
 	Unauthenticated = "UNAUTHENTICATED"
+	Forbidden       = "FORBIDDEN"
 	Internal        = "INTERNAL"
 	Timeout         = "TIMEOUT"
 	Cancelled       = "CANCELLED"

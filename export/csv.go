@@ -16,7 +16,7 @@ package export
 // written "\\", so splitting on unescaped semicolons gives the items back.
 //
 // Formula injection: a spreadsheet runs a cell that starts with =, +, - or @ (and, in some,
-// a tab or a carriage return) as a formula, so such a cell is written with a leading
+// a tab, a carriage return or a line feed) as a formula, so such a cell is written with a leading
 // single quote ("'=1+1"), which spreadsheets show as text. Strip one leading quote
 // before one of those characters to get the value back.
 
@@ -39,7 +39,7 @@ func csvItem(s string) string {
 
 // csvSafe defuses a cell a spreadsheet would run as a formula.
 func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s != "" && strings.ContainsRune("=+-@\t\r\n", rune(s[0])) {
 		return "'" + s
 	}
 	return s

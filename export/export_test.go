@@ -513,8 +513,8 @@ func exCheckTimelineJS(tb testing.TB, body []byte, want []exEntry) {
 		switch {
 		case e.Platform == nil && hasGroup:
 			tb.Errorf("%s: group %v without a platform", what, group)
-		case e.Platform != nil && group != e.Platform.Name:
-			tb.Errorf("%s: group %v, want %q", what, group, e.Platform.Name)
+		case e.Platform != nil && group != html.EscapeString(e.Platform.Name):
+			tb.Errorf("%s: group %v, want %q", what, group, html.EscapeString(e.Platform.Name))
 		case e.Platform != nil:
 			platforms[e.Platform.Name] = true
 		}
@@ -671,10 +671,10 @@ func exCheckVis(tb testing.TB, body []byte, want []exEntry) {
 // could run as a formula.
 func exUnformula(tb testing.TB, cell string) string {
 	tb.Helper()
-	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+	if cell != "" && strings.ContainsRune("=+-@\t\r\n", rune(cell[0])) {
 		tb.Errorf("csv: cell %q would run as a formula", cell)
 	}
-	if len(cell) > 1 && cell[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(cell[1])) {
+	if len(cell) > 1 && cell[0] == '\'' && strings.ContainsRune("=+-@\t\r\n", rune(cell[1])) {
 		return cell[1:]
 	}
 	return cell
@@ -1410,7 +1410,8 @@ func TestExportPartialDatesAndRanges(t *testing.T) {
 	check("An end whose year holds the start", "end_date", `null`)
 	check("An end whose year holds the start", "display_date", `"5 May 2022 – 2022"`)
 	check("<script>alert(1)</script> winter talks", "end_date", `{"display_date":"February 2012","month":2,"year":2012}`)
-	check("<script>alert(1)</script> winter talks", "group", `"Ex \u003cForum\u003e \u0026 Co"`)
+	// TimelineJS3 writes the group with innerHTML: escaped like every other text.
+	check("<script>alert(1)</script> winter talks", "group", `"Ex \u0026lt;Forum\u0026gt; \u0026amp; Co"`)
 	eras := map[string]string{}
 	for _, e := range tl.Eras {
 		a, _ := json.Marshal(e.StartDate)

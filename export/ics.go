@@ -112,7 +112,12 @@ func renderICS(d *contents, req *renderRequest) ([]byte, error) {
 			w.prop("LAST-MODIFIED", icsStamp(stamp))
 		}
 		w.prop("DTSTART;VALUE=DATE", icsDate(first))
-		w.prop("DTEND;VALUE=DATE", icsDate(last.AddDate(0, 0, 1)))
+		if next := last.AddDate(0, 0, 1); next.Year() <= 9999 {
+			w.prop("DTEND;VALUE=DATE", icsDate(next))
+		} else {
+			// DTEND would be in year 10000, which a DATE cannot write: the length instead.
+			w.prop("DURATION", "P"+strconv.Itoa(int(next.Sub(first).Hours()/24))+"D")
+		}
 		w.text("SUMMARY", e.Title)
 		if s != nil {
 			w.text("LOCATION", d.sessionLocation(s))

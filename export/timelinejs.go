@@ -11,7 +11,8 @@ package export
 //     before it starts, so it is left to the slide's display_date instead.
 //   - text.headline is the title and text.text the summary, countries, topics and sources
 //     as links, all HTML-escaped (TimelineJS reads them as HTML).
-//   - group is the platform's name; unique_id the entry's global ID.
+//   - group is the platform's name, HTML-escaped too (TimelineJS3 writes it with
+//     innerHTML); unique_id the entry's global ID.
 //   - eras are the lifetimes of the platforms the entries belong to, from founding to
 //     dissolution or today.
 
@@ -115,7 +116,7 @@ func renderTimelineJS(d *contents, req *renderRequest) ([]byte, error) {
 			slide.DisplayDate = displayPeriod(e)
 		}
 		if p := d.platformOf(e); p != nil {
-			slide.Group = p.Name
+			slide.Group = html.EscapeString(p.Name)
 			if !slices.Contains(platforms, p) {
 				platforms = append(platforms, p)
 			}

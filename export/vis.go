@@ -20,6 +20,7 @@ import (
 	"html"
 	"slices"
 	"strings"
+	"time"
 
 	"diplomacy-timeline/model"
 )
@@ -71,7 +72,7 @@ func renderVisTimeline(d *contents, _ *renderRequest) ([]byte, error) {
 		switch {
 		case last.After(first):
 			item.Type = "range"
-			item.End = last.AddDate(0, 0, 1).Format(dayLayout)
+			item.End = visEnd(last)
 		case e.Kind == model.EntrySession:
 			item.Type = "box"
 		default:
@@ -113,3 +114,13 @@ func renderVisTimeline(d *contents, _ *renderRequest) ([]byte, error) {
 
 // dayLayout formats a day as ISO 8601.
 const dayLayout = "2006-01-02"
+
+// visEnd is the exclusive end of a range whose last day is last: the day after, or, when
+// that day is past year 9999 (which no ISO date can write in four digits), the last
+// second of last.
+func visEnd(last time.Time) string {
+	if next := last.AddDate(0, 0, 1); next.Year() <= 9999 {
+		return next.Format(dayLayout)
+	}
+	return last.Format(dayLayout) + "T23:59:59"
+}

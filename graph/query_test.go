@@ -1431,3 +1431,20 @@ func TestSortEnumsRefuseUnknownValues(t *testing.T) {
 		}
 	}
 }
+
+// TestCountryCodesAreASCII: "ıT" (a dotless i, which Unicode upper-cases to I) names no
+// country, in a filter or an input.
+func TestCountryCodesAreASCII(t *testing.T) {
+	t.Parallel()
+	s := apitest.MustOpenServer(t, false)
+	for _, q := range []string{
+		`query($c: String!) { timeline(filter: {countries: [$c]}) { totalCount } }`,
+		`query($c: String!) { sessions(filter: {countries: [$c]}) { totalCount } }`,
+		`mutation($c: String!) { createOfficial(input: {slug: "dotless", name: "Dotless", countryCode: $c}) { id } }`,
+	} {
+		r := s.Do(t, apitest.Token, q, map[string]any{"c": "ıT"})
+		if code := r.Code(t); code != apierr.BadUserInput {
+			t.Errorf("%s with ıT: %s, want %s", q, code, apierr.BadUserInput)
+		}
+	}
+}

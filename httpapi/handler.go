@@ -98,6 +98,7 @@ func graphqlChain(store *db.Store, gql http.Handler, requests *limits.Budget, li
 		}).Handler)
 	}
 	mws = append(mws,
+		checkOrigin(opts.CORSOrigins),
 		func(next http.Handler) http.Handler { return guardGraphQL(lim, next) },
 		overridable,
 		func(next http.Handler) http.Handler { return authenticate(opts.Token, next) },

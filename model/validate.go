@@ -77,11 +77,13 @@ func ValidateRange(endField string, start, end *Date) error {
 	return nil
 }
 
-// NormalizeCountryCode upper-cases a country code and checks its form; whether the
-// country exists is the store's business.
+// NormalizeCountryCode upper-cases a country code and checks its form, two ASCII letters
+// in either case; whether the country exists is the store's business. The form is checked
+// before upper-casing: Unicode upper-cases the dotless "ı" to "I", so "ıT" would pass for IT.
 func NormalizeCountryCode(field, code string) (string, error) {
-	c := strings.ToUpper(strings.TrimSpace(code))
-	if !validCountryCode(c) {
+	t := strings.TrimSpace(code)
+	c := strings.ToUpper(t)
+	if len(t) != 2 || !validCountryCode(c) {
 		return "", FieldErrorf(field, "%q is not an ISO 3166-1 alpha-2 country code", truncate(strings.ToValidUTF8(code, "?"), 20))
 	}
 	return c, nil
