@@ -187,7 +187,7 @@ func saveInitiative(ctx context.Context, tx *gorm.DB, x *model.Initiative) error
 	if err := slugFree(ctx, tx, "initiatives", x.Slug, x.ID); err != nil {
 		return err
 	}
-	if err := tx.WithContext(ctx).Save(x).Error; err != nil {
+	if err := save(ctx, tx, model.TypeInitiative, x.ID, x); err != nil {
 		return fmt.Errorf("save initiative: %w", err)
 	}
 	return nil

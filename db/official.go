@@ -114,7 +114,7 @@ func saveOfficial(ctx context.Context, tx *gorm.DB, x *model.Official) error {
 	if err := slugFree(ctx, tx, "officials", x.Slug, x.ID); err != nil {
 		return err
 	}
-	if err := tx.WithContext(ctx).Save(x).Error; err != nil {
+	if err := save(ctx, tx, model.TypeOfficial, x.ID, x); err != nil {
 		return fmt.Errorf("save official: %w", err)
 	}
 	return nil

@@ -116,7 +116,7 @@ func savePlatform(ctx context.Context, tx *gorm.DB, p *model.Platform) error {
 	if err := slugFree(ctx, tx, "platforms", p.Slug, p.ID); err != nil {
 		return err
 	}
-	if err := tx.WithContext(ctx).Save(p).Error; err != nil {
+	if err := save(ctx, tx, model.TypePlatform, p.ID, p); err != nil {
 		return fmt.Errorf("save platform: %w", err)
 	}
 	return nil

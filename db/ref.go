@@ -155,3 +155,22 @@ func replaceLinks[K any](ctx context.Context, tx *gorm.DB, link, ownerCol, targe
 	}
 	return nil
 }
+
+// save writes a record of node type typ: an insert when id is 0, else an update of every
+// column of its row. An update whose row is gone — deleted by a write that committed after
+// this one read it, which PostgreSQL's READ COMMITTED allows — is ENOTFOUND and, the
+// transaction rolling back, changes nothing; GORM's Save would insert the row again and
+// undo a delete that was acknowledged.
+func save(ctx context.Context, tx *gorm.DB, typ string, id int64, x any) error {
+	if id == 0 {
+		return tx.WithContext(ctx).Create(x).Error
+	}
+	res := tx.WithContext(ctx).Select("*").Updates(x)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return model.Errorf(model.ENOTFOUND, "%s not found", node(typ, id))
+	}
+	return nil
+}

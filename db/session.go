@@ -224,7 +224,7 @@ func saveSession(ctx context.Context, tx *gorm.DB, x *model.Session) error {
 	if err := slugFree(ctx, tx, "sessions", x.Slug, x.ID); err != nil {
 		return err
 	}
-	if err := tx.WithContext(ctx).Save(x).Error; err != nil {
+	if err := save(ctx, tx, model.TypeSession, x.ID, x); err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}
 	return nil

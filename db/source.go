@@ -84,7 +84,7 @@ func saveSource(ctx context.Context, tx *gorm.DB, x *model.Source) error {
 	if err := x.Validate(); err != nil {
 		return err
 	}
-	if err := tx.WithContext(ctx).Save(x).Error; err != nil {
+	if err := save(ctx, tx, model.TypeSource, x.ID, x); err != nil {
 		return fmt.Errorf("save source: %w", err)
 	}
 	return nil

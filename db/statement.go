@@ -112,7 +112,7 @@ func saveStatement(ctx context.Context, tx *gorm.DB, x *model.Statement) error {
 	if err := x.Validate(); err != nil {
 		return err
 	}
-	if err := tx.WithContext(ctx).Save(x).Error; err != nil {
+	if err := save(ctx, tx, model.TypeStatement, x.ID, x); err != nil {
 		return fmt.Errorf("save statement: %w", err)
 	}
 	return nil

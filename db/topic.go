@@ -77,7 +77,7 @@ func saveTopic(ctx context.Context, tx *gorm.DB, x *model.Topic) error {
 	if err := slugFree(ctx, tx, "topics", x.Slug, x.ID); err != nil {
 		return err
 	}
-	if err := tx.WithContext(ctx).Save(x).Error; err != nil {
+	if err := save(ctx, tx, model.TypeTopic, x.ID, x); err != nil {
 		return fmt.Errorf("save topic: %w", err)
 	}
 	return nil
