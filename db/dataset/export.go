@@ -618,4 +618,3 @@ func deref(s *string) string {
 	}
 	return *s
 }
-
