@@ -21,6 +21,7 @@ const (
 	Internal        = "INTERNAL"
 	Timeout         = "TIMEOUT"
 	Cancelled       = "CANCELLED"
+	Unavailable     = "UNAVAILABLE"
 
 	// Refusals of the HTTP surface, before GraphQL runs.
 	BadRequest           = "BAD_REQUEST"
@@ -47,6 +48,7 @@ var fromModel = map[string]string{
 	model.ECONFLICT:     Conflict,
 	model.EUNAUTHORIZED: Unauthenticated,
 	model.EINTERNAL:     Internal,
+	model.EUNAVAILABLE:  Unavailable,
 }
 
 // FromModel returns the API code of a domain error code; INTERNAL for an unknown one.
@@ -65,6 +67,7 @@ var statuses = map[string]int{
 	Conflict:        http.StatusConflict,
 	Unauthenticated: http.StatusUnauthorized,
 	Internal:        http.StatusInternalServerError,
+	Unavailable:     http.StatusServiceUnavailable,
 }
 
 // Status returns the HTTP status of an API code from FromModel; 500 for another.

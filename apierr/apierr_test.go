@@ -20,6 +20,7 @@ func TestEveryDomainCodeHasAnAPICodeAndStatus(t *testing.T) {
 		{model.ECONFLICT, apierr.Conflict, http.StatusConflict},
 		{model.EUNAUTHORIZED, apierr.Unauthenticated, http.StatusUnauthorized},
 		{model.EINTERNAL, apierr.Internal, http.StatusInternalServerError},
+		{model.EUNAVAILABLE, apierr.Unavailable, http.StatusServiceUnavailable},
 		{"no such code", apierr.Internal, http.StatusInternalServerError},
 	} {
 		code := apierr.FromModel(c.domain)

@@ -34,6 +34,7 @@ func (sqliteDialect) open(ctx context.Context, s *Store, dsn string, maxConns in
 	if err := s.wdb.WithContext(ctx).Exec("SELECT 1").Error; err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
+	s.file = openedFile(dsn)
 	s.gdb, err = s.connect(sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: sqliteDSN(dsn, true)}), cmp.Or(maxConns, 8))
 	return err
 }

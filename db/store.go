@@ -27,6 +27,7 @@ type Store struct {
 	gdb     *gorm.DB           // reads
 	wdb     *gorm.DB           // writes: the same handle, or with SQLite a single connection
 	dialect dialect            // what differs between SQLite and PostgreSQL
+	file    *dbFile            // SQLite's database file, checked before writes (file.go)
 	log     *slog.Logger
 	queries atomic.Int64
 }
@@ -126,6 +127,9 @@ func (s *Store) Close() error {
 
 // Ping checks that the database answers; /readyz uses it.
 func (s *Store) Ping(ctx context.Context) error {
+	if err := s.checkFile(); err != nil {
+		return err
+	}
 	sqlDB, err := s.gdb.DB()
 	if err != nil {
 		return err
@@ -145,6 +149,9 @@ func (s *Store) read(ctx context.Context) *gorm.DB {
 // write runs fn in one transaction: it commits if fn returns nil and rolls back otherwise,
 // so a failed mutation changes nothing.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if err := s.checkFile(); err != nil {
+		return err
+	}
 	a := &added{}
 	var publish []int64
 	stmts := context.WithValue(ctx, addedKey{}, a)
@@ -160,6 +167,10 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		publish, err = s.dialect.announce(tx, s.channel, a.ids)
 		return err
 	})
+	if err == nil {
+		// Committed to a file removed meanwhile is written to nothing: not acknowledged.
+		err = s.checkFile()
+	}
 	if err == nil && len(publish) > 0 {
 		s.hub.publish(publish)
 	}

@@ -13,6 +13,7 @@ const (
 	EINVALID      = "invalid"      // the input breaks a rule
 	ENOTFOUND     = "not_found"    // a referenced record does not exist
 	EUNAUTHORIZED = "unauthorized" // the request lacks a valid token
+	EUNAVAILABLE  = "unavailable"  // the database cannot serve (its file is gone); an operator must act
 )
 
 // Error is an application error: a code, a message meant for the client, and the input
