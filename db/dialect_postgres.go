@@ -14,6 +14,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
+
+	"diplomacy-timeline/limits"
 )
 
 // postgresDialect is PostgreSQL's dialect: a server that any number of store processes
@@ -74,8 +76,8 @@ func (postgresDialect) announce(tx *gorm.DB, channel string, ids []int64) ([]int
 		parts[i] = strconv.FormatInt(id, 10)
 	}
 	// A payload is limited to 8000 bytes; long lists go in several notifications.
-	for start := 0; start < len(parts); start += 500 {
-		payload := strings.Join(parts[start:min(start+500, len(parts))], ",")
+	for start := 0; start < len(parts); start += limits.NotifyBatch {
+		payload := strings.Join(parts[start:min(start+limits.NotifyBatch, len(parts))], ",")
 		if err := tx.Exec("SELECT pg_notify(?, ?)", channel, payload).Error; err != nil {
 			return nil, err
 		}

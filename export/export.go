@@ -169,7 +169,7 @@ func (e *Handler) handler(f *endpoint) http.Handler {
 		case e.slots <- struct{}{}:
 			defer func() { <-e.slots }()
 		case <-ctx.Done():
-			w.Header().Set("Retry-After", "5")
+			w.Header().Set("Retry-After", limits.RetryAfter(limits.ExportRetryAfter))
 			apierr.WriteHTTP(w, http.StatusServiceUnavailable, apierr.Timeout, "the server is busy with other exports; retry in a few seconds")
 			return
 		}
@@ -217,7 +217,7 @@ func writeError(ctx context.Context, w http.ResponseWriter, log *slog.Logger, f 
 		code := apierr.FromModel(appErr.Code)
 		apierr.WriteHTTP(w, apierr.Status(code), code, msg)
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
-		w.Header().Set("Retry-After", "5")
+		w.Header().Set("Retry-After", limits.RetryAfter(limits.ExportRetryAfter))
 		apierr.WriteHTTP(w, http.StatusServiceUnavailable, apierr.Timeout,
 			"the export took too long and was stopped; narrow the filter or lower limit")
 	case errors.Is(err, context.Canceled):

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -58,12 +57,12 @@ func NewGraphQL(store *db.Store, opts Options) *handler.Server {
 	// server-sent events. A browser may open a websocket only from this server's own
 	// origin or a configured one, which stops cross-site websocket hijacking.
 	srv.AddTransport(transport.Websocket{
-		KeepAlivePingInterval: 15 * time.Second,
+		KeepAlivePingInterval: limits.KeepAliveInterval,
 		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{
 			OriginPatterns: originHosts(opts.WebsocketOrigins),
 		}},
 	})
-	srv.AddTransport(transport.SSE{KeepAlivePingInterval: 15 * time.Second})
+	srv.AddTransport(transport.SSE{KeepAlivePingInterval: limits.KeepAliveInterval})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

@@ -90,7 +90,7 @@ func guardGraphQL(l limits.Config, next http.Handler) http.Handler {
 			// connection. A client holds a bounded number of them open.
 			client := graph.Client(r.Context())
 			if !open.acquire(client) {
-				w.Header().Set("Retry-After", "10")
+				w.Header().Set("Retry-After", limits.RetryAfter(limits.StreamRetryAfter))
 				apierr.WriteHTTP(w, http.StatusTooManyRequests, apierr.RateLimited,
 					fmt.Sprintf("this client has %d websockets and event streams open, the most it may; close one first", open.max))
 				return

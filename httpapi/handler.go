@@ -8,7 +8,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
@@ -137,10 +136,11 @@ func static(contentType string, body []byte) http.Handler {
 	})
 }
 
-// readyHandler answers 200 when the database answers within two seconds, 503 otherwise.
+// readyHandler answers 200 when the database answers within limits.ReadyTimeout, 503
+// otherwise.
 func readyHandler(store *db.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		ctx, cancel := context.WithTimeout(r.Context(), limits.ReadyTimeout)
 		defer cancel()
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		if err := store.Ping(ctx); err != nil {

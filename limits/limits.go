@@ -117,4 +117,24 @@ const (
 	SubscriberBuffer = 256
 	// QueryCacheSize is how many parsed documents (and persisted queries) the server keeps.
 	QueryCacheSize = 1000
+	// NotifyBatch is how many entry IDs one PostgreSQL NOTIFY carries: a payload may
+	// hold at most 8000 bytes, which 500 IDs of up to 15 digits, with their commas, fit.
+	NotifyBatch = 500
+)
+
+// The fixed timings of the HTTP surface. Like the caps, they are not configurable: they
+// are what clients, proxies and probes are told to expect.
+const (
+	// StreamRetryAfter is the Retry-After of a websocket or event stream refused because
+	// its client holds MaxStreams open: long enough for the client to close one.
+	StreamRetryAfter = 10 * time.Second
+	// ExportRetryAfter is the Retry-After of an export refused because ExportsAtOnce are
+	// being built, or stopped at its deadline: exports are short, a turn comes soon.
+	ExportRetryAfter = 5 * time.Second
+	// ReadyTimeout is how long the readiness probe waits for the database before it
+	// reports the server unready: shorter than a probe's own timeout.
+	ReadyTimeout = 2 * time.Second
+	// KeepAliveInterval is how often a websocket or an event stream is pinged, so that
+	// proxies and clients do not close one that is idle between events.
+	KeepAliveInterval = 15 * time.Second
 )
