@@ -152,52 +152,86 @@ func popoloSources(srcs []*model.Source) []popoloLink {
 	return out
 }
 
+// renderPopolo builds the document section by section: the platforms, the persons with
+// their positions, the platforms' members, the sessions, and last the organizations,
+// once the memberships have named every country and body they refer to.
 func renderPopolo(d *contents, _ *renderRequest) ([]byte, error) {
-	doc := &popoloDocument{Persons: []*popoloPerson{}, Organizations: []*popoloOrganization{},
-		Memberships: []*popoloMembership{}, Events: []*popoloEvent{}}
+	b := &popoloBuilder{d: d, orgs: map[string]*popoloOrganization{}, doc: &popoloDocument{
+		Persons: []*popoloPerson{}, Organizations: []*popoloOrganization{},
+		Memberships: []*popoloMembership{}, Events: []*popoloEvent{}}}
+	platforms := sortedByName(d.platforms, func(p *model.Platform) (string, int64) { return p.Name, p.ID })
+	b.addPlatforms(platforms)
+	b.addPersons(sortedByName(d.officials, func(o *model.Official) (string, int64) { return o.Name, o.ID }))
+	b.addPlatformMembers(platforms)
+	b.addEvents()
+	b.addOrganizations()
+	return json.Marshal(b.doc)
+}
 
-	orgs := map[string]*popoloOrganization{}
-	country := func(code string) string {
-		c := d.countries[code]
-		name := code
-		if c != nil {
-			name = c.Name
-		}
-		id := model.EncodeID(model.TypeCountry, code)
-		if orgs[id] == nil {
-			orgs[id] = &popoloOrganization{ID: id, Name: name, Classification: "country",
-				Identifiers: []popoloIdentifier{{Identifier: code, Scheme: popoloCountryScheme}}}
-		}
-		return id
-	}
-	body := func(name string) string {
-		id := popoloBodyID(name)
-		if orgs[id] == nil {
-			orgs[id] = &popoloOrganization{ID: id, Name: name}
-		}
-		return id
-	}
+// popoloBuilder builds the Popolo document of an export. The organizations the
+// memberships name (countries, bodies) are collected as they are met, each once, so
+// that every reference in the document resolves to an object in it.
+type popoloBuilder struct {
+	d    *contents
+	doc  *popoloDocument
+	orgs map[string]*popoloOrganization // by ID
+}
 
-	// Platforms, whose sources are those their founding entry cites.
-	platformSources := map[int64][]popoloLink{}
-	for _, e := range d.entries {
-		if e.SubjectPlatformID != nil {
-			platformSources[*e.SubjectPlatformID] = popoloSources(d.sourcesOf(e))
+// sortedByName returns the values of m that are not nil (a key fetched but not found is
+// kept as nil) by name, then ID: the same data gives the same document.
+func sortedByName[V any](m map[int64]*V, key func(*V) (name string, id int64)) []*V {
+	var out []*V
+	for _, v := range m {
+		if v != nil {
+			out = append(out, v)
 		}
 	}
-	var platforms []*model.Platform
-	for _, p := range d.platforms {
-		if p != nil {
-			platforms = append(platforms, p)
-		}
-	}
-	slices.SortFunc(platforms, func(a, b *model.Platform) int {
-		return cmp.Or(strings.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+	slices.SortFunc(out, func(a, b *V) int {
+		an, ai := key(a)
+		bn, bi := key(b)
+		return cmp.Or(strings.Compare(an, bn), cmp.Compare(ai, bi))
 	})
+	return out
+}
+
+// country returns the organization ID of the country with the code, adding the country
+// the first time it is named; a code the database does not know keeps the code as its name.
+func (b *popoloBuilder) country(code string) string {
+	name := code
+	if c := b.d.countries[code]; c != nil {
+		name = c.Name
+	}
+	id := model.EncodeID(model.TypeCountry, code)
+	if b.orgs[id] == nil {
+		b.orgs[id] = &popoloOrganization{ID: id, Name: name, Classification: "country",
+			Identifiers: []popoloIdentifier{{Identifier: code, Scheme: popoloCountryScheme}}}
+	}
+	return id
+}
+
+// body returns the organization ID of a body named in positions, adding the body the
+// first time it is named: bodies are not records, only names.
+func (b *popoloBuilder) body(name string) string {
+	id := popoloBodyID(name)
+	if b.orgs[id] == nil {
+		b.orgs[id] = &popoloOrganization{ID: id, Name: name}
+	}
+	return id
+}
+
+// addPlatforms adds the platforms as organizations. A platform's sources are those its
+// founding entry cites: the platform record itself cites none.
+func (b *popoloBuilder) addPlatforms(platforms []*model.Platform) {
+	sources := map[int64][]popoloLink{}
+	for _, e := range b.d.entries {
+		if e.SubjectPlatformID != nil {
+			sources[*e.SubjectPlatformID] = popoloSources(b.d.sourcesOf(e))
+		}
+	}
 	for _, p := range platforms {
 		o := &popoloOrganization{ID: p.NodeID(), Name: p.Name, Classification: kindLabel(p.Kind),
 			Identifiers: []popoloIdentifier{{Identifier: p.Slug, Scheme: popoloSlugScheme}},
-			Description: deref(p.Description), Sources: platformSources[p.ID]}
+			Description: deref(p.Description), Sources: sources[p.ID]}
 		if p.FullName != nil && *p.FullName != p.Name {
 			o.OtherNames = []popoloOtherName{{Name: *p.FullName, Note: "full name"}}
 		}
@@ -210,55 +244,59 @@ func renderPopolo(d *contents, _ *renderRequest) ([]byte, error) {
 		if p.Website != nil {
 			o.Links = []popoloLink{{URL: *p.Website, Note: "website"}}
 		}
-		orgs[o.ID] = o
+		b.orgs[o.ID] = o
 	}
+}
 
-	// Persons and their positions.
-	var officials []*model.Official
-	for _, o := range d.officials {
-		if o != nil {
-			officials = append(officials, o)
-		}
-	}
-	slices.SortFunc(officials, func(a, b *model.Official) int {
-		return cmp.Or(strings.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
-	})
+// addPersons adds the officials as persons, each followed in the memberships by their
+// positions, so that a person's memberships stand together.
+func (b *popoloBuilder) addPersons(officials []*model.Official) {
 	for _, o := range officials {
 		p := &popoloPerson{ID: o.NodeID(), Name: o.Name, Identifiers: []popoloIdentifier{{Identifier: o.Slug, Scheme: popoloSlugScheme}}}
 		for _, n := range o.OtherNames {
 			p.OtherNames = append(p.OtherNames, popoloOtherName{Name: n})
 		}
 		if o.CountryCode != nil {
-			p.NationalIdentity = d.countryName(o.CountryCode)
+			p.NationalIdentity = b.d.countryName(o.CountryCode)
 		}
-		doc.Persons = append(doc.Persons, p)
-		for _, pos := range d.positions[o.ID] {
-			m := &popoloMembership{ID: fmt.Sprintf("membership/position-%d", pos.ID), PersonID: p.ID,
-				Role: pos.Title, Label: joinNonEmpty(", ", pos.Title, deref(pos.Organization))}
-			switch {
-			case pos.Organization != nil && strings.TrimSpace(*pos.Organization) != "":
-				m.OrganizationID = body(strings.TrimSpace(*pos.Organization))
-				if pos.CountryCode != nil {
-					m.OnBehalfOfID = country(*pos.CountryCode)
-				}
-			case pos.CountryCode != nil:
-				m.OrganizationID = country(*pos.CountryCode)
-			}
-			if pos.Start != nil {
-				m.StartDate = pos.Start.String()
-			}
-			if pos.End != nil {
-				m.EndDate = pos.End.String()
-			}
-			doc.Memberships = append(doc.Memberships, m)
+		b.doc.Persons = append(b.doc.Persons, p)
+		for _, pos := range b.d.positions[o.ID] {
+			b.doc.Memberships = append(b.doc.Memberships, b.positionMembership(p, pos))
 		}
 	}
+}
 
-	// Platforms' members.
+// positionMembership is a person's position as a membership: of the body it names, on
+// behalf of its country, or of the country itself when no body is named, since Popolo
+// wants a membership to be of an organization.
+func (b *popoloBuilder) positionMembership(p *popoloPerson, pos *model.Position) *popoloMembership {
+	m := &popoloMembership{ID: fmt.Sprintf("membership/position-%d", pos.ID), PersonID: p.ID,
+		Role: pos.Title, Label: joinNonEmpty(", ", pos.Title, deref(pos.Organization))}
+	switch {
+	case pos.Organization != nil && strings.TrimSpace(*pos.Organization) != "":
+		m.OrganizationID = b.body(strings.TrimSpace(*pos.Organization))
+		if pos.CountryCode != nil {
+			m.OnBehalfOfID = b.country(*pos.CountryCode)
+		}
+	case pos.CountryCode != nil:
+		m.OrganizationID = b.country(*pos.CountryCode)
+	}
+	if pos.Start != nil {
+		m.StartDate = pos.Start.String()
+	}
+	if pos.End != nil {
+		m.EndDate = pos.End.String()
+	}
+	return m
+}
+
+// addPlatformMembers adds the platforms' member countries as memberships whose member
+// is an organization: countries, not people, belong to platforms.
+func (b *popoloBuilder) addPlatformMembers(platforms []*model.Platform) {
 	for _, p := range platforms {
-		for _, mem := range d.members[p.ID] {
+		for _, mem := range b.d.members[p.ID] {
 			m := &popoloMembership{ID: fmt.Sprintf("membership/platform-member-%d", mem.ID),
-				Member:         &popoloMember{Type: "Organization", ID: country(mem.CountryCode)},
+				Member:         &popoloMember{Type: "Organization", ID: b.country(mem.CountryCode)},
 				OrganizationID: p.NodeID(), Role: kindLabel(mem.Role)}
 			if mem.Since != nil {
 				m.StartDate = mem.Since.String()
@@ -266,11 +304,15 @@ func renderPopolo(d *contents, _ *renderRequest) ([]byte, error) {
 			if mem.Until != nil {
 				m.EndDate = mem.Until.String()
 			}
-			doc.Memberships = append(doc.Memberships, m)
+			b.doc.Memberships = append(b.doc.Memberships, m)
 		}
 	}
+}
 
-	// Sessions, in timeline order.
+// addEvents adds the sessions as events in timeline order, the order of the export's
+// entries. A platform or parent session is referred to only when it is in the document.
+func (b *popoloBuilder) addEvents() {
+	d := b.d
 	for _, e := range d.entries {
 		if e.SubjectSessionID == nil || d.sessions[*e.SubjectSessionID] == nil {
 			continue
@@ -293,10 +335,14 @@ func renderPopolo(d *contents, _ *renderRequest) ([]byte, error) {
 				ev.Attendees = append(ev.Attendees, popoloAttendee{ID: o.NodeID(), Name: o.Name})
 			}
 		}
-		doc.Events = append(doc.Events, ev)
+		b.doc.Events = append(b.doc.Events, ev)
 	}
+}
 
-	// Organizations: platforms, then countries, then bodies, each by name.
+// addOrganizations adds every organization collected, once the others have named theirs:
+// platforms, then countries, then bodies, each by name (then ID), so the document does
+// not depend on map order.
+func (b *popoloBuilder) addOrganizations() {
 	rank := func(o *popoloOrganization) int {
 		switch {
 		case strings.HasPrefix(o.ID, "organization/"):
@@ -306,11 +352,10 @@ func renderPopolo(d *contents, _ *renderRequest) ([]byte, error) {
 		}
 		return 0
 	}
-	for _, o := range orgs {
-		doc.Organizations = append(doc.Organizations, o)
+	for _, o := range b.orgs {
+		b.doc.Organizations = append(b.doc.Organizations, o)
 	}
-	slices.SortFunc(doc.Organizations, func(a, b *popoloOrganization) int {
-		return cmp.Or(cmp.Compare(rank(a), rank(b)), strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID))
+	slices.SortFunc(b.doc.Organizations, func(x, y *popoloOrganization) int {
+		return cmp.Or(cmp.Compare(rank(x), rank(y)), strings.Compare(x.Name, y.Name), strings.Compare(x.ID, y.ID))
 	})
-	return json.Marshal(doc)
 }
