@@ -29,83 +29,108 @@ func guardGraphQL(l limits.Config, next http.Handler) http.Handler {
 	open := &streams{max: l.MaxStreams, n: map[string]int{}}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var query, operationName string // of the request, as sent
+		ok := true
 		switch r.Method {
 		case http.MethodPost:
-			media, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-			if err != nil || media != "application/json" {
-				apierr.WriteHTTP(w, http.StatusUnsupportedMediaType, apierr.UnsupportedMediaType,
-					"POST /graphql needs Content-Type: application/json")
-				return
-			}
-			if r.ContentLength > l.MaxBodyBytes {
-				apierr.WriteHTTP(w, http.StatusRequestEntityTooLarge, apierr.BodyTooLarge, bodyTooLarge(l))
-				return
-			}
-			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, l.MaxBodyBytes))
-			if err != nil {
-				var tooLarge *http.MaxBytesError
-				if errors.As(err, &tooLarge) {
-					apierr.WriteHTTP(w, http.StatusRequestEntityTooLarge, apierr.BodyTooLarge, bodyTooLarge(l))
-					return
-				}
-				apierr.WriteHTTP(w, http.StatusBadRequest, apierr.BadRequest, "could not read the request body")
-				return
-			}
-			req, msg := checkBody(body)
-			if msg != "" {
-				apierr.WriteHTTP(w, http.StatusBadRequest, apierr.BadRequest, msg)
-				return
-			}
-			query, operationName = deref(req.Query), deref(req.OperationName)
-			r.Body = io.NopCloser(bytes.NewReader(body))
+			query, operationName, ok = checkPost(w, r, l)
 		case http.MethodGet:
-			params, err := url.ParseQuery(r.URL.RawQuery)
-			if err != nil {
-				apierr.WriteHTTP(w, http.StatusBadRequest, apierr.BadRequest, "the query string is malformed")
-				return
-			}
-			for _, name := range []string{"variables", "extensions"} {
-				var obj map[string]any
-				if v := params.Get(name); v != "" && json.Unmarshal([]byte(v), &obj) != nil {
-					apierr.WriteHTTP(w, http.StatusBadRequest, apierr.BadRequest, name+" must be a JSON object")
-					return
-				}
-			}
-			query, operationName = params.Get("query"), params.Get("operationName")
-			if isMutation(query, operationName, l.MaxTokens) {
-				w.Header().Set("Allow", http.MethodPost)
-				apierr.WriteHTTP(w, http.StatusMethodNotAllowed, apierr.MethodNotAllowed, "mutations need POST")
-				return
-			}
+			query, operationName, ok = checkGet(w, r, l)
 		case http.MethodOptions:
 		default:
 			w.Header().Set("Allow", "GET, POST, OPTIONS")
 			apierr.WriteHTTP(w, http.StatusMethodNotAllowed, apierr.MethodNotAllowed, "use GET for queries and POST for any operation")
 			return
 		}
+		if !ok {
+			return
+		}
 		if isStream(r, query, operationName, l.MaxTokens) {
-			// A websocket, or a subscription over Server-Sent Events, lives as long as its
-			// client: no request deadline (each query on a websocket gets its own, in
-			// limitSockets), and the server's read and write timeouts lifted for this
-			// connection. A client holds a bounded number of them open.
-			client := graph.Client(r.Context())
-			if !open.acquire(client) {
-				w.Header().Set("Retry-After", limits.RetryAfter(limits.StreamRetryAfter))
-				apierr.WriteHTTP(w, http.StatusTooManyRequests, apierr.RateLimited,
-					fmt.Sprintf("this client has %d websockets and event streams open, the most it may; close one first", open.max))
-				return
-			}
-			defer open.release(client)
-			rc := http.NewResponseController(w)
-			_ = rc.SetReadDeadline(time.Time{})
-			_ = rc.SetWriteDeadline(time.Time{})
-			next.ServeHTTP(w, r.WithContext(graph.WithStream(r.Context())))
+			serveStream(w, r, open, next)
 			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), l.Timeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// checkPost checks a POST: its content type, then its body, read whole within the size
+// limit so that a body too large is refused before gqlgen parses any of it. It returns
+// the operation as sent and puts the body back for gqlgen; when the request is refused,
+// it has answered it and returns ok false.
+func checkPost(w http.ResponseWriter, r *http.Request, l limits.Config) (query, operationName string, ok bool) {
+	media, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || media != "application/json" {
+		apierr.WriteHTTP(w, http.StatusUnsupportedMediaType, apierr.UnsupportedMediaType,
+			"POST /graphql needs Content-Type: application/json")
+		return "", "", false
+	}
+	if r.ContentLength > l.MaxBodyBytes {
+		apierr.WriteHTTP(w, http.StatusRequestEntityTooLarge, apierr.BodyTooLarge, bodyTooLarge(l))
+		return "", "", false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, l.MaxBodyBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			apierr.WriteHTTP(w, http.StatusRequestEntityTooLarge, apierr.BodyTooLarge, bodyTooLarge(l))
+			return "", "", false
+		}
+		apierr.WriteHTTP(w, http.StatusBadRequest, apierr.BadRequest, "could not read the request body")
+		return "", "", false
+	}
+	req, msg := checkBody(body)
+	if msg != "" {
+		apierr.WriteHTTP(w, http.StatusBadRequest, apierr.BadRequest, msg)
+		return "", "", false
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return deref(req.Query), deref(req.OperationName), true
+}
+
+// checkGet checks a GET: a query string that parses, variables and extensions that are
+// JSON objects, and no mutation, since a GET may be sent by any page a user visits (a
+// link, an image). It returns the operation as sent; when the request is refused, it has
+// answered it and returns ok false.
+func checkGet(w http.ResponseWriter, r *http.Request, l limits.Config) (query, operationName string, ok bool) {
+	params, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		apierr.WriteHTTP(w, http.StatusBadRequest, apierr.BadRequest, "the query string is malformed")
+		return "", "", false
+	}
+	for _, name := range []string{"variables", "extensions"} {
+		var obj map[string]any
+		if v := params.Get(name); v != "" && json.Unmarshal([]byte(v), &obj) != nil {
+			apierr.WriteHTTP(w, http.StatusBadRequest, apierr.BadRequest, name+" must be a JSON object")
+			return "", "", false
+		}
+	}
+	query, operationName = params.Get("query"), params.Get("operationName")
+	if isMutation(query, operationName, l.MaxTokens) {
+		w.Header().Set("Allow", http.MethodPost)
+		apierr.WriteHTTP(w, http.StatusMethodNotAllowed, apierr.MethodNotAllowed, "mutations need POST")
+		return "", "", false
+	}
+	return query, operationName, true
+}
+
+// serveStream serves a websocket, or a subscription over Server-Sent Events, which lives
+// as long as its client: no request deadline (each query on a websocket gets its own, in
+// limitSockets), and the server's read and write timeouts lifted for this connection. A
+// client holds a bounded number of them open.
+func serveStream(w http.ResponseWriter, r *http.Request, open *streams, next http.Handler) {
+	client := graph.Client(r.Context())
+	if !open.acquire(client) {
+		w.Header().Set("Retry-After", limits.RetryAfter(limits.StreamRetryAfter))
+		apierr.WriteHTTP(w, http.StatusTooManyRequests, apierr.RateLimited,
+			fmt.Sprintf("this client has %d websockets and event streams open, the most it may; close one first", open.max))
+		return
+	}
+	defer open.release(client)
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{})
+	_ = rc.SetWriteDeadline(time.Time{})
+	next.ServeHTTP(w, r.WithContext(graph.WithStream(r.Context())))
 }
 
 // graphqlRequest is the body of a POST to /graphql.
