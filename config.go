@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"sort"
@@ -29,47 +30,18 @@ type config struct {
 // environment stops the server instead of quietly running it with a default.
 func parseConfig(args []string) (config, error) {
 	fs := newFlags("serve")
-	var c config
-	d := limits.Default()
+	c := config{limits: limits.Default()}
 	fs.StringVar(&c.addr, "addr", ":8080", "listen address")
 	fs.env("addr", "ADDR")
 	fs.dbFlag(&c.dsn, "SQLite file, or a postgres:// URL")
 	fs.StringVar(&c.token, "token", "", "bearer token that mutations need; writes are refused without one")
 	fs.env("token", "API_TOKEN")
-	fs.IntVar(&c.limits.MaxDepth, "max-depth", d.MaxDepth, "deepest selection nesting")
-	fs.env("max-depth", "MAX_DEPTH")
-	fs.IntVar(&c.limits.MaxComplexity, "max-complexity", d.MaxComplexity, "query cost budget: a connection costs its page size times its selection")
-	fs.env("max-complexity", "MAX_COMPLEXITY")
-	fs.IntVar(&c.limits.MaxAliases, "max-aliases", d.MaxAliases, "aliased fields per operation")
-	fs.env("max-aliases", "MAX_ALIASES")
-	fs.IntVar(&c.limits.MaxRootFields, "max-root-fields", d.MaxRootFields, "top-level fields per operation")
-	fs.env("max-root-fields", "MAX_ROOT_FIELDS")
-	fs.IntVar(&c.limits.MaxStreams, "max-streams", d.MaxStreams, "websockets and event streams a client IP may hold open at once")
-	fs.env("max-streams", "MAX_STREAMS")
-	fs.IntVar(&c.limits.MaxSubscriptions, "max-subscriptions", d.MaxSubscriptions, "subscriptions open at once on one websocket")
-	fs.env("max-subscriptions", "MAX_SUBSCRIPTIONS")
-	fs.IntVar(&c.limits.MaxFields, "max-fields", d.MaxFields, "fields per operation, fragments expanded wherever spread")
-	fs.env("max-fields", "MAX_FIELDS")
-	fs.IntVar(&c.limits.MaxTokens, "max-tokens", d.MaxTokens, "lexer tokens per document")
-	fs.env("max-tokens", "MAX_TOKENS")
-	fs.Int64Var(&c.limits.MaxBodyBytes, "max-body-bytes", d.MaxBodyBytes, "request body size in bytes")
-	fs.env("max-body-bytes", "MAX_BODY_BYTES")
-	fs.DurationVar(&c.limits.Timeout, "timeout", d.Timeout, "deadline of one request, down to the database")
-	fs.env("timeout", "REQUEST_TIMEOUT")
-	fs.Float64Var(&c.limits.Rate, "rate", d.Rate, "requests per second per client IP; 0 turns it off")
-	fs.env("rate", "RATE_LIMIT")
-	fs.IntVar(&c.limits.Burst, "burst", d.Burst, "requests a client may make at once")
-	fs.env("burst", "RATE_BURST")
-	fs.Float64Var(&c.limits.MutationRate, "mutation-rate", d.MutationRate, "mutations per second per client IP; 0 turns it off")
-	fs.env("mutation-rate", "MUTATION_RATE_LIMIT")
-	fs.IntVar(&c.limits.MutationBurst, "mutation-burst", d.MutationBurst, "mutations a client may make at once")
-	fs.env("mutation-burst", "MUTATION_BURST")
-	fs.BoolVar(&c.limits.TrustProxy, "trust-proxy", false, "take the client IP from X-Forwarded-For, set by a reverse proxy in front")
-	fs.env("trust-proxy", "TRUST_PROXY")
+	numbers := limitFlags(&c)
+	for _, f := range numbers {
+		fs.declare(f)
+	}
 	fs.BoolVar(&c.noIntrospection, "no-introspection", false, "turn schema introspection and \"did you mean\" suggestions off")
 	fs.env("no-introspection", "NO_INTROSPECTION")
-	fs.IntVar(&c.dbMaxConns, "db-max-conns", 0, "database connection pool size: SQLite readers (default 8) or PostgreSQL connections (default 20)")
-	fs.env("db-max-conns", "DB_MAX_CONNS")
 	fs.StringVar(&c.publicURL, "public-url", "", "the server's address as its users reach it (https://timeline.example), for links in exports; by default the request's own")
 	fs.env("public-url", "PUBLIC_URL")
 	origins := fs.String("cors-origins", "", "comma-separated browser origins allowed to call /graphql; none by default")
@@ -77,21 +49,9 @@ func parseConfig(args []string) (config, error) {
 	if err := fs.parse(args); err != nil {
 		return c, err
 	}
-	for _, n := range []struct {
-		flag  string
-		value int64
-	}{
-		{"max-depth", int64(c.limits.MaxDepth)}, {"max-complexity", int64(c.limits.MaxComplexity)},
-		{"max-aliases", int64(c.limits.MaxAliases)}, {"max-root-fields", int64(c.limits.MaxRootFields)},
-		{"max-streams", int64(c.limits.MaxStreams)}, {"max-subscriptions", int64(c.limits.MaxSubscriptions)},
-		{"max-fields", int64(c.limits.MaxFields)}, {"max-tokens", int64(c.limits.MaxTokens)},
-		{"max-body-bytes", c.limits.MaxBodyBytes}, {"timeout", int64(c.limits.Timeout)},
-		{"rate", int64(c.limits.Rate)}, {"burst", int64(c.limits.Burst)},
-		{"mutation-rate", int64(c.limits.MutationRate)}, {"mutation-burst", int64(c.limits.MutationBurst)},
-		{"db-max-conns", int64(c.dbMaxConns)},
-	} {
-		if n.value < 0 || (n.flag == "rate" && c.limits.Rate < 0) || (n.flag == "mutation-rate" && c.limits.MutationRate < 0) {
-			return c, fmt.Errorf("%s must not be negative", fs.describe(n.flag))
+	for _, f := range numbers {
+		if negative(f.value) {
+			return c, fmt.Errorf("%s must not be negative", fs.describe(f.flag))
 		}
 	}
 	if c.publicURL != "" {
@@ -107,6 +67,78 @@ func parseConfig(args []string) (config, error) {
 		}
 	}
 	return c, nil
+}
+
+// limitFlag is one of serve's flags that sets a limit: its name, its environment
+// variable, where its value goes (an *int, *int64, *float64, *time.Duration or *bool,
+// whose value before parsing is the flag's default) and its usage.
+type limitFlag struct {
+	flag, env string
+	value     any
+	usage     string
+}
+
+// limitFlags lists the flags of c's limits, with the database's pool size, which is one
+// too: in one table, so that each is declared, bound to its variable and checked for a
+// negative value alike. Their defaults are the values c holds (limits.Default()).
+func limitFlags(c *config) []limitFlag {
+	l := &c.limits
+	return []limitFlag{
+		{"max-depth", "MAX_DEPTH", &l.MaxDepth, "deepest selection nesting"},
+		{"max-complexity", "MAX_COMPLEXITY", &l.MaxComplexity, "query cost budget: a connection costs its page size times its selection"},
+		{"max-aliases", "MAX_ALIASES", &l.MaxAliases, "aliased fields per operation"},
+		{"max-root-fields", "MAX_ROOT_FIELDS", &l.MaxRootFields, "top-level fields per operation"},
+		{"max-streams", "MAX_STREAMS", &l.MaxStreams, "websockets and event streams a client IP may hold open at once"},
+		{"max-subscriptions", "MAX_SUBSCRIPTIONS", &l.MaxSubscriptions, "subscriptions open at once on one websocket"},
+		{"max-fields", "MAX_FIELDS", &l.MaxFields, "fields per operation, fragments expanded wherever spread"},
+		{"max-tokens", "MAX_TOKENS", &l.MaxTokens, "lexer tokens per document"},
+		{"max-body-bytes", "MAX_BODY_BYTES", &l.MaxBodyBytes, "request body size in bytes"},
+		{"timeout", "REQUEST_TIMEOUT", &l.Timeout, "deadline of one request, down to the database"},
+		{"rate", "RATE_LIMIT", &l.Rate, "requests per second per client IP; 0 turns it off"},
+		{"burst", "RATE_BURST", &l.Burst, "requests a client may make at once"},
+		{"mutation-rate", "MUTATION_RATE_LIMIT", &l.MutationRate, "mutations per second per client IP; 0 turns it off"},
+		{"mutation-burst", "MUTATION_BURST", &l.MutationBurst, "mutations a client may make at once"},
+		{"trust-proxy", "TRUST_PROXY", &l.TrustProxy, "take the client IP from X-Forwarded-For, set by a reverse proxy in front"},
+		{"db-max-conns", "DB_MAX_CONNS", &c.dbMaxConns, "database connection pool size: SQLite readers (default 8) or PostgreSQL connections (default 20)"},
+	}
+}
+
+// declare declares a limit's flag, with the value it points to as the default, and binds
+// it to its variable.
+func (f *flags) declare(l limitFlag) {
+	switch v := l.value.(type) {
+	case *int:
+		f.IntVar(v, l.flag, *v, l.usage)
+	case *int64:
+		f.Int64Var(v, l.flag, *v, l.usage)
+	case *float64:
+		f.Float64Var(v, l.flag, *v, l.usage)
+	case *time.Duration:
+		f.DurationVar(v, l.flag, *v, l.usage)
+	case *bool:
+		f.BoolVar(v, l.flag, *v, l.usage)
+	default:
+		panic(fmt.Sprintf("--%s: a limit flag of type %T", l.flag, l.value))
+	}
+	f.env(l.flag, l.env)
+}
+
+// negative reports whether a limit is below zero, which no limit may be: zero already
+// means the default, or no rate limit. A rate that is not a number, or of 2^63 or more,
+// is refused too: the check of rates as whole numbers, which it replaces, took those for
+// negative.
+func negative(value any) bool {
+	switch v := value.(type) {
+	case *int:
+		return *v < 0
+	case *int64:
+		return *v < 0
+	case *float64:
+		return !(*v >= 0 && *v < math.MaxInt64)
+	case *time.Duration:
+		return *v < 0
+	}
+	return false
 }
 
 // flags is a command's flag set whose flags may each be set by an environment variable
