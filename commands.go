@@ -27,12 +27,8 @@ var commands []command
 func init() {
 	commands = []command{
 		{"serve", "serve the API, the dashboard and the exports (the default)", serveCommand},
-		{"import", "load a dataset file into a database, in one transaction", func(args []string, _ io.Writer, log *slog.Logger) int {
-			return datasetCommand("import", args, log)
-		}},
-		{"export", "write a whole database as a dataset file to standard output", func(args []string, _ io.Writer, log *slog.Logger) int {
-			return datasetCommand("export", args, log)
-		}},
+		{"import", "load a dataset file into a database, in one transaction", importCommand},
+		{"export", "write a whole database as a dataset file to standard output", exportCommand},
 		{"generate", "fill an empty database with a deterministic synthetic world", generateCommand},
 		{"help", "list the commands, or show one command's flags: help <command>", helpCommand},
 	}
@@ -114,13 +110,21 @@ func serveCommand(args []string, stderr io.Writer, log *slog.Logger) int {
 
 // generateCommand runs generate.
 func generateCommand(args []string, _ io.Writer, log *slog.Logger) int {
-	err := generate(args, log)
+	return exitStatus(generate(args, log), func(err error) {
+		log.Error("generate failed", "err", err)
+	})
+}
+
+// exitStatus is the exit status of a command that returned err: 0 on success and for
+// --help, 2 for a bad command line (errUsage: the usage was printed), and 1 for any other
+// failure, after report has told it, each command in its own way.
+func exitStatus(err error, report func(error)) int {
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):
 		return 2
 	}
-	log.Error("generate failed", "err", err)
+	report(err)
 	return 1
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -27,29 +26,25 @@ import (
 // errUsage marks a command line that cannot be run; the usage was printed.
 var errUsage = errors.New("usage")
 
-// datasetCommand runs the export or import command with its arguments and returns the
-// exit status: 0 on success, 1 on failure, 2 for a bad command line.
-func datasetCommand(name string, args []string, log *slog.Logger) int {
+// exportCommand runs `export` with its arguments and returns the exit status (see
+// exitStatus). Like importCommand, it uses the process's standard streams rather than
+// the writer dispatch passes: the dataset is the process's output.
+func exportCommand(args []string, _ io.Writer, log *slog.Logger) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	var err error
-	if name == "export" {
-		err = exportDataset(ctx, args, os.Stdout, os.Stderr, log)
-	} else {
-		err = importDataset(ctx, args, os.Stdin, os.Stderr, log)
-	}
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.Is(err, errUsage):
-		return 2
-	}
-	if name == "import" {
-		fmt.Fprintf(os.Stderr, "import failed, nothing was changed: %s\n", describe(err))
-	} else {
+	return exitStatus(exportDataset(ctx, args, os.Stdout, os.Stderr, log), func(err error) {
 		fmt.Fprintf(os.Stderr, "export failed: %s\n", describe(err))
-	}
-	return 1
+	})
+}
+
+// importCommand runs `import` with its arguments and returns the exit status (see
+// exitStatus). A failure says that nothing was changed: the import is one transaction.
+func importCommand(args []string, _ io.Writer, log *slog.Logger) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return exitStatus(importDataset(ctx, args, os.Stdin, os.Stderr, log), func(err error) {
+		fmt.Fprintf(os.Stderr, "import failed, nothing was changed: %s\n", describe(err))
+	})
 }
 
 // describe writes an error for the person at the terminal: a domain error with its code,
