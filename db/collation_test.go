@@ -10,6 +10,7 @@ import (
 
 	"diplomacy-timeline/db"
 	"diplomacy-timeline/db/dbtest"
+	"diplomacy-timeline/db/dbtest/storetest"
 	"diplomacy-timeline/model"
 )
 
@@ -18,7 +19,7 @@ import (
 func TestNamesAcrossBackends(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := openEmpty(t)
+	s := storetest.Empty(t)
 	for _, name := range []string{"Économie", "aardvark talks", "Zebra talks", "Agriculture", "économie rurale", "Ölgerät"} {
 		slug := map[string]string{"Économie": "economie", "aardvark talks": "aardvark", "Zebra talks": "zebra", "Agriculture": "agriculture",
 			"économie rurale": "economie-rurale", "Ölgerät": "olgerat"}[name]
@@ -87,7 +88,7 @@ func TestSortIndexesOnPostgres(t *testing.T) {
 	}
 	ctx := context.Background()
 	dsn := dbtest.DSN(t)
-	MustOpenDB(t, dsn) // migrates
+	storetest.Open(t, dsn) // migrates
 	raw, err := sql.Open("pgx", dsn)
 	if err != nil {
 		t.Fatal(err)

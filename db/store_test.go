@@ -13,30 +13,9 @@ import (
 	"diplomacy-timeline/db"
 	"diplomacy-timeline/db/dataset"
 	"diplomacy-timeline/db/dbtest"
+	"diplomacy-timeline/db/dbtest/storetest"
 	"diplomacy-timeline/model"
 )
-
-// MustOpenDB opens a database file, failing the test on error, and closes it at the end.
-func MustOpenDB(tb testing.TB, path string) *db.Store {
-	tb.Helper()
-	s, err := db.Open(context.Background(), path, db.Options{Seed: dataset.LoadDefault, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		tb.Fatalf("open: %v", err)
-	}
-	tb.Cleanup(func() { _ = s.Close() })
-	return s
-}
-
-// openEmpty opens a fresh database with nothing but the countries.
-func openEmpty(tb testing.TB) *db.Store {
-	tb.Helper()
-	s, err := db.Open(context.Background(), dbtest.DSN(tb), db.Options{NoDataset: true, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		tb.Fatalf("open: %v", err)
-	}
-	tb.Cleanup(func() { _ = s.Close() })
-	return s
-}
 
 func count(tb testing.TB, s *db.Store) (sessions, topics, countries int) {
 	tb.Helper()
@@ -63,7 +42,7 @@ func TestRestartIsIdempotent(t *testing.T) {
 	ctx := context.Background()
 	path := dbtest.DSN(t)
 
-	s := MustOpenDB(t, path)
+	s := storetest.Open(t, path)
 	sessions, topics, countries := count(t, s)
 	if sessions != 2 || topics != 7 || countries != 249 {
 		t.Fatalf("first start: %d sessions, %d topics, %d countries; want 2, 7, 249", sessions, topics, countries)
@@ -83,7 +62,7 @@ func TestRestartIsIdempotent(t *testing.T) {
 	}
 
 	for i := range 2 {
-		s := MustOpenDB(t, path)
+		s := storetest.Open(t, path)
 		sessions, topics, countries := count(t, s)
 		if sessions != 1 || topics != 8 || countries != 249 {
 			t.Fatalf("restart #%d: %d sessions, %d topics, %d countries; want 1, 8, 249", i+1, sessions, topics, countries)
@@ -110,7 +89,7 @@ func TestNoDatasetIntoAPopulatedDatabase(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	s = MustOpenDB(t, path)
+	s = storetest.Open(t, path)
 	if _, err := s.Platform(ctx, "c5-plus-1"); model.ErrorCode(err) != model.ENOTFOUND {
 		t.Fatalf("default dataset loaded into a populated database: %v", err)
 	}
@@ -186,7 +165,7 @@ func TestSeedIsOneTransactionWithTheMark(t *testing.T) {
 // the store's own listener late and be delivered to such a subscription.)
 func TestDefaultDatasetIsNotAnnounced(t *testing.T) {
 	t.Parallel()
-	s := MustOpenDB(t, dbtest.DSN(t))
+	s := storetest.Default(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	entries := s.SubscribeEntries(ctx)

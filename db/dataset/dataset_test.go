@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"reflect"
 	"strings"
 	"testing"
@@ -15,32 +14,10 @@ import (
 
 	"diplomacy-timeline/db"
 	"diplomacy-timeline/db/dataset"
-	"diplomacy-timeline/db/dbtest"
+	"diplomacy-timeline/db/dbtest/storetest"
 	"diplomacy-timeline/db/synth"
 	"diplomacy-timeline/model"
 )
-
-// openEmpty opens a fresh database with nothing but the countries.
-func openEmpty(tb testing.TB) *db.Store {
-	tb.Helper()
-	s, err := db.Open(context.Background(), dbtest.DSN(tb), db.Options{NoDataset: true, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		tb.Fatalf("open: %v", err)
-	}
-	tb.Cleanup(func() { _ = s.Close() })
-	return s
-}
-
-// mustOpenDB opens a fresh database with the default dataset, and closes it at the end.
-func mustOpenDB(tb testing.TB) *db.Store {
-	tb.Helper()
-	s, err := db.Open(context.Background(), dbtest.DSN(tb), db.Options{Seed: dataset.LoadDefault, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		tb.Fatalf("open: %v", err)
-	}
-	tb.Cleanup(func() { _ = s.Close() })
-	return s
-}
 
 func exportOf(tb testing.TB, s *db.Store) []byte {
 	tb.Helper()
@@ -149,7 +126,7 @@ func derived(tb testing.TB, s *db.Store, words ...string) string {
 // search index are the same.
 func TestDatasetRoundTripDefault(t *testing.T) {
 	t.Parallel()
-	a := mustOpenDB(t)
+	a := storetest.Default(t)
 	first := exportOf(t, a)
 	for _, want := range []string{`"format": "diplomacy-timeline/dataset"`, `"slug": "c5-plus-1-special-session-on-afghanistan-2023"`,
 		`"parent": "c5-plus-1-special-session-on-afghanistan-2023"`, `"official": "thomas-west"`, `"status": "PROPOSED"`,
@@ -158,7 +135,7 @@ func TestDatasetRoundTripDefault(t *testing.T) {
 			t.Fatalf("the export lacks %s:\n%s", want, first)
 		}
 	}
-	b := openEmpty(t)
+	b := storetest.Empty(t)
 	stats := mustImport(t, b, first)
 	want := dataset.ImportStats{Topics: dataset.ImportCount{Created: 7}, Sources: dataset.ImportCount{Created: 1}, Platforms: dataset.ImportCount{Created: 1},
 		Officials: dataset.ImportCount{Created: 4}, Sessions: dataset.ImportCount{Created: 2}, Initiatives: dataset.ImportCount{Created: 1},
@@ -187,7 +164,7 @@ func TestDatasetRoundTripGenerated(t *testing.T) {
 	if testing.Short() {
 		sessions = 300
 	}
-	a := openEmpty(t)
+	a := storetest.Empty(t)
 	if _, err := synth.Generate(ctx, a, synth.Options{Sessions: sessions, Seed: 7}); err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +175,7 @@ func TestDatasetRoundTripGenerated(t *testing.T) {
 			len(d.Sessions), len(d.Statements), len(d.Initiatives), len(d.Sources), len(d.Countries))
 	}
 
-	b := openEmpty(t)
+	b := storetest.Empty(t)
 	var stages []string
 	stats, err := dataset.Import(ctx, b, bytes.NewReader(first), func(stage string, n, total int) {
 		if len(stages) == 0 || stages[len(stages)-1] != stage {
@@ -243,15 +220,15 @@ func TestDatasetRoundTripGenerated(t *testing.T) {
 // encoded: the Go types describe the whole format.
 func TestDatasetCanonicalForm(t *testing.T) {
 	t.Parallel()
-	data := exportOf(t, mustOpenDB(t))
+	data := exportOf(t, storetest.Default(t))
 	sameBytes(t, "export and its re-encoding", data, encode(t, decode(t, data)))
 
-	empty := exportOf(t, openEmpty(t))
+	empty := exportOf(t, storetest.Empty(t))
 	if want := "{\n  \"format\": \"diplomacy-timeline/dataset\",\n  \"version\": 1\n}\n"; string(empty) != want {
 		t.Fatalf("export of an empty database = %q, want %q", empty, want)
 	}
 	sameBytes(t, "empty export and its re-encoding", empty, encode(t, decode(t, empty)))
-	s := openEmpty(t)
+	s := storetest.Empty(t)
 	if stats := mustImport(t, s, empty); stats != (dataset.ImportStats{}) {
 		t.Fatalf("import of an empty dataset: %+v", stats)
 	}
@@ -261,8 +238,8 @@ func TestDatasetCanonicalForm(t *testing.T) {
 // export is unchanged.
 func TestDatasetImportTwice(t *testing.T) {
 	t.Parallel()
-	data := exportOf(t, mustOpenDB(t))
-	s := openEmpty(t)
+	data := exportOf(t, storetest.Default(t))
+	s := storetest.Empty(t)
 	mustImport(t, s, data)
 	before := derived(t, s, "Astana", "Kazinform")
 	stamps := func() string {
@@ -319,7 +296,7 @@ func ptr[T any](v T) *T { return &v }
 // unchanged.
 func TestDatasetImportCountsUnchanged(t *testing.T) {
 	t.Parallel()
-	s := mustOpenDB(t)
+	s := storetest.Default(t)
 	d := decode(t, exportOf(t, s))
 	if d.Officials[3].Slug != "thomas-west" || d.Sessions[1].Participants[0].Official != "kairat-umarov" ||
 		d.Statements[1].Official != "talgat-kaliyev" {
@@ -356,7 +333,7 @@ func TestDatasetImportCountsUnchanged(t *testing.T) {
 // are updated in place, their nested lists replaced, and the export is the changed file.
 func TestDatasetImportUpdates(t *testing.T) {
 	t.Parallel()
-	s := mustOpenDB(t)
+	s := storetest.Default(t)
 	d := decode(t, exportOf(t, s))
 
 	special, meeting := &d.Sessions[0], &d.Sessions[1]
@@ -413,7 +390,7 @@ func TestDatasetImportUpdates(t *testing.T) {
 // file has not: references resolve to the database, and the rest is left alone.
 func TestDatasetImportMerges(t *testing.T) {
 	t.Parallel()
-	s := mustOpenDB(t)
+	s := storetest.Default(t)
 	before := decode(t, exportOf(t, s))
 	file := []byte(`{
   "format": "diplomacy-timeline/dataset",
@@ -450,7 +427,7 @@ func TestDatasetImportMerges(t *testing.T) {
 // database is as it was.
 func TestDatasetRejectsBrokenFiles(t *testing.T) {
 	t.Parallel()
-	good := exportOf(t, mustOpenDB(t))
+	good := exportOf(t, storetest.Default(t))
 	edit := func(fn func(d *model.Dataset)) []byte {
 		d := decode(t, good)
 		fn(d)
@@ -558,7 +535,7 @@ func TestDatasetRejectsBrokenFiles(t *testing.T) {
 		{"statement without text", edit(func(d *model.Dataset) { d.Statements[0].Text = " " }), model.EINVALID,
 			[]string{"statements[0].text", "is required"}},
 	}
-	s := openEmpty(t)
+	s := storetest.Empty(t)
 	mustImport(t, s, good)
 	before := exportOf(t, s)
 	beforeDerived := derived(t, s, "Astana")
@@ -601,11 +578,11 @@ func TestDatasetExportMatchesSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	generated := openEmpty(t)
+	generated := storetest.Empty(t)
 	if _, err := synth.Generate(context.Background(), generated, synth.Options{Sessions: 300, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
-	for name, s := range map[string]*db.Store{"default": mustOpenDB(t), "generated": generated} {
+	for name, s := range map[string]*db.Store{"default": storetest.Default(t), "generated": generated} {
 		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(exportOf(t, s)))
 		if err != nil {
 			t.Fatal(err)
@@ -622,7 +599,7 @@ func TestDatasetExportMatchesSchema(t *testing.T) {
 func TestDatasetSourceKeys(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	a := mustOpenDB(t)
+	a := storetest.Default(t)
 	special, err := a.Session(ctx, "c5-plus-1-special-session-on-afghanistan-2023")
 	if err != nil {
 		t.Fatal(err)
@@ -646,7 +623,7 @@ func TestDatasetSourceKeys(t *testing.T) {
 	if len(d.Sources) != 3 || d.Sources[1].Key+"-2" != d.Sources[2].Key || !strings.HasPrefix(d.Sources[1].Key, "source-undated-") {
 		t.Fatalf("source keys: %+v", d.Sources)
 	}
-	b := openEmpty(t)
+	b := storetest.Empty(t)
 	mustImport(t, b, first)
 	sameBytes(t, "round trip with alike sources", first, exportOf(t, b))
 	if stats := mustImport(t, b, first); stats.Sources != (dataset.ImportCount{Unchanged: 3}) {

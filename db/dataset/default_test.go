@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"diplomacy-timeline/db"
+	"diplomacy-timeline/db/dbtest/storetest"
 	"diplomacy-timeline/model"
 )
 
@@ -49,7 +50,7 @@ func canonical(d *model.Dataset) {
 // database it was loaded into: the same records, differing only in their order.
 func TestDefaultDatasetFile(t *testing.T) {
 	t.Parallel()
-	export := exportOf(t, mustOpenDB(t))
+	export := exportOf(t, storetest.Default(t))
 	if bytes.Equal(export, defaultFile) {
 		t.Fatal("the default dataset file is in the export's order; it must keep the order its records were created in")
 	}
@@ -64,7 +65,7 @@ func TestDefaultDatasetFile(t *testing.T) {
 func TestDefaultDatasetKeys(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := mustOpenDB(t)
+	s := storetest.Default(t)
 	for i, slug := range []string{"thomas-west", "talgat-kaliyev", "kairat-umarov", "kassym-jomart-tokayev"} {
 		o, err := s.Official(ctx, slug)
 		if err != nil || o.ID != int64(i+1) {

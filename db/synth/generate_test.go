@@ -2,14 +2,12 @@ package synth_test
 
 import (
 	"context"
-	"log/slog"
 	"strings"
 	"testing"
 
 	"gorm.io/gorm"
 
-	"diplomacy-timeline/db"
-	"diplomacy-timeline/db/dbtest"
+	"diplomacy-timeline/db/dbtest/storetest"
 	"diplomacy-timeline/db/synth"
 	"diplomacy-timeline/model"
 )
@@ -26,22 +24,12 @@ var tables = map[string]string{
 	"search index": "search_index",
 }
 
-func openEmpty(t *testing.T) *db.Store {
-	t.Helper()
-	s, err := db.Open(context.Background(), dbtest.DSN(t), db.Options{NoDataset: true, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
-}
-
 // TestGenerateProgress checks that progress tells each table with the rows written to it,
 // what the table then holds, and the commit with all of them.
 func TestGenerateProgress(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := openEmpty(t)
+	s := storetest.Empty(t)
 	type report struct {
 		stage string
 		rows  int64
@@ -104,7 +92,7 @@ func TestGenerateProgress(t *testing.T) {
 func TestGenerateNeedsAnEmptyDatabase(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := openEmpty(t)
+	s := storetest.Empty(t)
 	if _, err := s.CreateTopic(ctx, model.TopicInput{Slug: "water", Name: "Water"}); err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +100,7 @@ func TestGenerateNeedsAnEmptyDatabase(t *testing.T) {
 	if model.ErrorCode(err) != model.ECONFLICT || !strings.Contains(err.Error(), "needs an empty database") {
 		t.Fatalf("generate into a database with data: %v", err)
 	}
-	if _, err := synth.Generate(ctx, openEmpty(t), synth.Options{}); model.ErrorCode(err) != model.EINVALID {
+	if _, err := synth.Generate(ctx, storetest.Empty(t), synth.Options{}); model.ErrorCode(err) != model.EINVALID {
 		t.Fatalf("generate with no sessions: %v", err)
 	}
 }
