@@ -85,9 +85,9 @@ var entryLinks = []struct {
 	table, column string
 	values        func(e *model.TimelineEntry) []any
 }{
-	{"timeline_entry_countries", "country_code", func(e *model.TimelineEntry) []any { return anys(dedupe(e.Countries)) }},
-	{"timeline_entry_topics", "topic_id", func(e *model.TimelineEntry) []any { return anys(dedupe(e.Topics)) }},
-	{"timeline_entry_officials", "official_id", func(e *model.TimelineEntry) []any { return anys(dedupe(e.Officials)) }},
+	{"timeline_entry_countries", "country_code", func(e *model.TimelineEntry) []any { return anys(model.Unique(e.Countries)) }},
+	{"timeline_entry_topics", "topic_id", func(e *model.TimelineEntry) []any { return anys(model.Unique(e.Topics)) }},
+	{"timeline_entry_officials", "official_id", func(e *model.TimelineEntry) []any { return anys(model.Unique(e.Officials)) }},
 }
 
 // writeEntryLinks inserts the link rows of entries, which have their IDs and no links yet.

@@ -111,7 +111,7 @@ func requireCountries(ctx context.Context, tx *gorm.DB, field string, codes []st
 	if err != nil {
 		return nil, err
 	}
-	norm = dedupe(norm)
+	norm = model.Unique(norm)
 	var n int64
 	if len(norm) > 0 {
 		if err := tx.WithContext(ctx).Model(&model.Country{}).Where("code IN ?", norm).Count(&n).Error; err != nil {
@@ -122,18 +122,6 @@ func requireCountries(ctx context.Context, tx *gorm.DB, field string, codes []st
 		return nil, &model.Error{Code: model.ENOTFOUND, Field: field, Message: "one or more countries not found"}
 	}
 	return norm, nil
-}
-
-func dedupe[K comparable](in []K) []K {
-	seen := make(map[K]bool, len(in))
-	out := in[:0:0]
-	for _, v := range in {
-		if !seen[v] {
-			seen[v] = true
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 // escapeLike escapes the LIKE wildcards of s so that it matches literally.

@@ -215,15 +215,15 @@ func deriveStatements(tx *gorm.DB, ids []int64) (map[int64]derived, error) {
 			sessionIDs = append(sessionIDs, *st.SessionID)
 		}
 	}
-	officials, err := whereIn[model.Official](ctx, tx, "id", dedupe(officialIDs), "")
+	officials, err := whereIn[model.Official](ctx, tx, "id", model.Unique(officialIDs), "")
 	if err != nil {
 		return nil, err
 	}
-	sessions, err := whereIn[model.Session](ctx, tx, "id", dedupe(sessionIDs), "")
+	sessions, err := whereIn[model.Session](ctx, tx, "id", model.Unique(sessionIDs), "")
 	if err != nil {
 		return nil, err
 	}
-	topics, err := pairs[int64](tx, "session_topics", "session_id", "topic_id", dedupe(sessionIDs))
+	topics, err := pairs[int64](tx, "session_topics", "session_id", "topic_id", model.Unique(sessionIDs))
 	if err != nil {
 		return nil, err
 	}

@@ -50,7 +50,7 @@ func refs(ctx context.Context, tx *gorm.DB, field, typ string, ids []int64) ([]i
 	if len(ids) > model.MaxRefs {
 		return nil, model.FieldErrorf(field, "at most %d IDs", model.MaxRefs)
 	}
-	keys := dedupe(ids)
+	keys := model.Unique(ids)
 	var count int64
 	if len(keys) > 0 {
 		if err := tx.WithContext(ctx).Table(tables[typ]).Where("id IN ?", keys).Count(&count).Error; err != nil {

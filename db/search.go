@@ -64,7 +64,7 @@ func searchTerms(query string) []string {
 			break
 		}
 	}
-	return dedupe(out)
+	return model.Unique(out)
 }
 
 // Search finds the records that contain every word of query as a prefix, best first.

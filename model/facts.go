@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -31,7 +30,7 @@ func finish(e *TimelineEntry) *TimelineEntry {
 		e.LastKey = e.EndDate.LastKey()
 	}
 	e.TextKey = strings.ToLower(join(e.Title, deref(e.Summary)))
-	e.Countries, e.Topics, e.Officials = unique(e.Countries), unique(e.Topics), unique(e.Officials)
+	e.Countries, e.Topics, e.Officials = Unique(e.Countries), Unique(e.Topics), Unique(e.Officials)
 	return e
 }
 
@@ -207,23 +206,4 @@ func clip(s string, n int) string {
 		cut = cut[:i]
 	}
 	return strings.TrimRight(cut, " ,.;:") + "…"
-}
-
-// unique returns in without repeated values, in first-seen order, and in itself when
-// nothing repeats. The lists of an entry are short, so a scan costs less than a map, and
-// the generator derives hundreds of thousands of entries.
-func unique[K comparable](in []K) []K {
-	for i := 1; i < len(in); i++ {
-		if !slices.Contains(in[:i], in[i]) {
-			continue
-		}
-		out := slices.Clone(in[:i])
-		for _, v := range in[i+1:] {
-			if !slices.Contains(out, v) {
-				out = append(out, v)
-			}
-		}
-		return out
-	}
-	return in
 }

@@ -49,7 +49,7 @@ func (f *TimelineFilter) Normalized() (*TimelineFilter, error) {
 			return nil, FieldErrorf("filter.kinds", "%q is not a kind of timeline entry", truncate(string(k), 40))
 		}
 	}
-	out.Kinds = dedupe(f.Kinds)
+	out.Kinds = Unique(f.Kinds)
 	for _, list := range []struct {
 		field string
 		slugs []string
@@ -63,7 +63,7 @@ func (f *TimelineFilter) Normalized() (*TimelineFilter, error) {
 				return nil, err
 			}
 		}
-		*list.dst = dedupe(list.slugs)
+		*list.dst = Unique(list.slugs)
 	}
 	if f.Text != nil {
 		if err := OptionalText("filter.text", f.Text, MaxTextFilterLength); err != nil {
@@ -82,19 +82,4 @@ func (f *TimelineFilter) TextWords() []string {
 		return nil
 	}
 	return strings.Fields(strings.ToLower(*f.Text))
-}
-
-// dedupe returns the values of a list without repeats, in first-seen order; nil stays nil
-// (a filter list left out), an empty list stays empty (one that matches nothing).
-func dedupe[T comparable](in []T) []T {
-	if in == nil {
-		return nil
-	}
-	out := make([]T, 0, len(in))
-	for _, v := range in {
-		if !slices.Contains(out, v) {
-			out = append(out, v)
-		}
-	}
-	return out
 }
