@@ -80,7 +80,7 @@ func (s *Store) CiteSource(ctx context.Context, subjectType string, subjectID, s
 }
 
 func cite(ctx context.Context, tx *gorm.DB, typ string, subject, source int64, excerpt *string) error {
-	if err := model.OptionalText("excerpt", excerpt, 20000); err != nil {
+	if err := model.OptionalText("excerpt", excerpt, model.MaxTextLength); err != nil {
 		return err
 	}
 	col := citingColumns[typ]

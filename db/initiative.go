@@ -242,13 +242,7 @@ func (s *Store) SetInitiativeStatus(ctx context.Context, initiativeID int64, sta
 }
 
 func setStatus(ctx context.Context, tx *gorm.DB, x *model.Initiative, c *model.InitiativeStatusChange) error {
-	if !c.Status.IsValid() {
-		return model.FieldErrorf("status", "%q is not a valid InitiativeStatus", c.Status)
-	}
-	if c.On.IsZero() {
-		return model.FieldErrorf("on", "is required")
-	}
-	if err := model.OptionalText("note", c.Note, 5000); err != nil {
+	if err := c.Validate(); err != nil {
 		return err
 	}
 	if err := tx.WithContext(ctx).Create(c).Error; err != nil {

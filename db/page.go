@@ -58,8 +58,8 @@ func encodeCursor(v, id any) string {
 // exampleID (each int64 or string).
 func decodeCursor(field, s string, example, exampleID any) (cursor, error) {
 	bad := model.FieldErrorf(field, "invalid cursor")
-	// The longest cursor issued: a 500-byte title of characters JSON escapes in six bytes,
-	// base64-encoded, is about 4,100 bytes.
+	// The longest cursor issued: a title of model.MaxTitleLength (500) bytes of characters
+	// JSON escapes in six bytes, base64-encoded, is about 4,100 bytes.
 	if len(s) > 8192 {
 		return cursor{}, bad
 	}

@@ -321,7 +321,7 @@ func (s *Store) AddParticipant(ctx context.Context, sessionID, officialID int64,
 }
 
 func addParticipant(ctx context.Context, tx *gorm.DB, p *model.Participant) error {
-	if err := model.OptionalText("role", p.Role, 300); err != nil {
+	if err := p.Validate(); err != nil {
 		return err
 	}
 	var existing model.Participant

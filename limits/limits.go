@@ -95,6 +95,29 @@ const (
 	MaxTextFilterWords = model.MaxTextFilterWords
 	// MaxRefs is the most references one list of a mutation input takes (model's rule).
 	MaxRefs = model.MaxRefs
+	// MaxTextFilterLength is the longest timeline text filter, in bytes (model's rule).
+	MaxTextFilterLength = model.MaxTextFilterLength
+	// MaxSlugLength is the longest slug, in characters (model's rule).
+	MaxSlugLength = model.MaxSlugLength
+	// MaxNameLength is the longest name (of a country, platform, official or topic) or
+	// city, in bytes (model's rule).
+	MaxNameLength = model.MaxNameLength
+	// MaxLabelLength is the longest position title or organization, publisher or
+	// participant's role, in bytes (model's rule).
+	MaxLabelLength = model.MaxLabelLength
+	// MaxTitleLength is the longest title, platform's full name or venue, in bytes
+	// (model's rule).
+	MaxTitleLength = model.MaxTitleLength
+	// MaxURLLength is the longest URL, in bytes (model's rule).
+	MaxURLLength = model.MaxURLLength
+	// MaxNoteLength is the longest topic description or status-change note, in bytes
+	// (model's rule).
+	MaxNoteLength = model.MaxNoteLength
+	// MaxTextLength is the longest description, summary, excerpt or statement text, in
+	// bytes (model's rule).
+	MaxTextLength = model.MaxTextLength
+	// MaxOtherNames is the most other names an official takes (model's rule).
+	MaxOtherNames = model.MaxOtherNames
 	// MaxSearchOffset is how deep search pages may go: ranking is exact, so a page costs
 	// every match before it.
 	MaxSearchOffset = 10000

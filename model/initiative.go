@@ -30,19 +30,19 @@ func (i *Initiative) Validate() error {
 	if err := ValidateSlug("slug", i.Slug); err != nil {
 		return err
 	}
-	if err := RequireText("title", i.Title, 500); err != nil {
+	if err := RequireText("title", i.Title, MaxTitleLength); err != nil {
 		return err
 	}
 	if !i.Status.IsValid() {
 		return FieldErrorf("status", "%q is not a valid InitiativeStatus", i.Status)
 	}
-	if err := OptionalText("description", i.Description, 20000); err != nil {
+	if err := OptionalText("description", i.Description, MaxTextLength); err != nil {
 		return err
 	}
-	if err := OptionalText("location.city", i.Location.City, 200); err != nil {
+	if err := OptionalText("location.city", i.Location.City, MaxNameLength); err != nil {
 		return err
 	}
-	if err := OptionalText("location.venue", i.Location.Venue, 500); err != nil {
+	if err := OptionalText("location.venue", i.Location.Venue, MaxTitleLength); err != nil {
 		return err
 	}
 	return i.Location.Validate("location")
@@ -56,6 +56,18 @@ type InitiativeStatusChange struct {
 	Status       InitiativeStatus
 	On           Date `gorm:"column:changed_on"`
 	Note         *string
+}
+
+// Validate checks the change's own fields: the one rule, for the store's mutations and
+// the dataset import alike.
+func (c *InitiativeStatusChange) Validate() error {
+	if !c.Status.IsValid() {
+		return FieldErrorf("status", "%q is not a valid InitiativeStatus", c.Status)
+	}
+	if c.On.IsZero() {
+		return FieldErrorf("on", "is required")
+	}
+	return OptionalText("note", c.Note, MaxNoteLength)
 }
 
 // InitiativeSession links an initiative to a session where it was raised.

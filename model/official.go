@@ -25,14 +25,14 @@ func (o *Official) Validate() error {
 	if err := ValidateSlug("slug", o.Slug); err != nil {
 		return err
 	}
-	if err := RequireText("name", o.Name, 200); err != nil {
+	if err := RequireText("name", o.Name, MaxNameLength); err != nil {
 		return err
 	}
-	if len(o.OtherNames) > 50 {
-		return FieldErrorf("otherNames", "at most 50 names")
+	if len(o.OtherNames) > MaxOtherNames {
+		return FieldErrorf("otherNames", "at most %d names", MaxOtherNames)
 	}
 	for _, n := range o.OtherNames {
-		if err := RequireText("otherNames", n, 200); err != nil {
+		if err := RequireText("otherNames", n, MaxNameLength); err != nil {
 			return err
 		}
 	}
@@ -52,10 +52,10 @@ type Position struct {
 
 // Validate checks the position's own fields.
 func (p *Position) Validate() error {
-	if err := RequireText("title", p.Title, 300); err != nil {
+	if err := RequireText("title", p.Title, MaxLabelLength); err != nil {
 		return err
 	}
-	if err := OptionalText("organization", p.Organization, 300); err != nil {
+	if err := OptionalText("organization", p.Organization, MaxLabelLength); err != nil {
 		return err
 	}
 	return ValidateRange("end", p.Start, p.End)

@@ -29,16 +29,16 @@ func (p *Platform) Validate() error {
 	if err := ValidateSlug("slug", p.Slug); err != nil {
 		return err
 	}
-	if err := RequireText("name", p.Name, 200); err != nil {
+	if err := RequireText("name", p.Name, MaxNameLength); err != nil {
 		return err
 	}
 	if !p.Kind.IsValid() {
 		return FieldErrorf("kind", "%q is not a valid PlatformKind", p.Kind)
 	}
-	if err := OptionalText("fullName", p.FullName, 500); err != nil {
+	if err := OptionalText("fullName", p.FullName, MaxTitleLength); err != nil {
 		return err
 	}
-	if err := OptionalText("description", p.Description, 20000); err != nil {
+	if err := OptionalText("description", p.Description, MaxTextLength); err != nil {
 		return err
 	}
 	if err := ValidateURL("website", p.Website); err != nil {

@@ -32,7 +32,7 @@ func (s *Session) Validate() error {
 	if err := ValidateSlug("slug", s.Slug); err != nil {
 		return err
 	}
-	if err := RequireText("title", s.Title, 500); err != nil {
+	if err := RequireText("title", s.Title, MaxTitleLength); err != nil {
 		return err
 	}
 	if !s.Kind.IsValid() {
@@ -44,13 +44,13 @@ func (s *Session) Validate() error {
 	if err := ValidateRange("end", &s.Start, s.End); err != nil {
 		return err
 	}
-	if err := OptionalText("summary", s.Summary, 20000); err != nil {
+	if err := OptionalText("summary", s.Summary, MaxTextLength); err != nil {
 		return err
 	}
-	if err := OptionalText("location.city", s.Location.City, 200); err != nil {
+	if err := OptionalText("location.city", s.Location.City, MaxNameLength); err != nil {
 		return err
 	}
-	if err := OptionalText("location.venue", s.Location.Venue, 500); err != nil {
+	if err := OptionalText("location.venue", s.Location.Venue, MaxTitleLength); err != nil {
 		return err
 	}
 	if s.ParentID != nil && *s.ParentID == s.ID {
@@ -67,6 +67,12 @@ type Participant struct {
 	OfficialID  int64
 	Role        *string
 	CountryCode *string
+}
+
+// Validate checks the participant's own fields: the one rule, for the store's mutations
+// and the dataset import alike.
+func (p *Participant) Validate() error {
+	return OptionalText("role", p.Role, MaxLabelLength)
 }
 
 // SessionTopic links a session to a topic.

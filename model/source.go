@@ -30,10 +30,10 @@ func (Source) IsNode() {}
 
 // Validate checks the source's own fields.
 func (s *Source) Validate() error {
-	if err := RequireText("title", s.Title, 500); err != nil {
+	if err := RequireText("title", s.Title, MaxTitleLength); err != nil {
 		return err
 	}
-	if err := OptionalText("publisher", s.Publisher, 300); err != nil {
+	if err := OptionalText("publisher", s.Publisher, MaxLabelLength); err != nil {
 		return err
 	}
 	if err := ValidateURL("url", s.URL); err != nil {
@@ -42,7 +42,7 @@ func (s *Source) Validate() error {
 	if s.Language != nil && !languageRE.MatchString(*s.Language) {
 		return FieldErrorf("language", "must be a BCP 47 language tag such as \"en\" or \"ru\"")
 	}
-	return OptionalText("excerpt", s.Excerpt, 20000)
+	return OptionalText("excerpt", s.Excerpt, MaxTextLength)
 }
 
 // Citation records that a subject — exactly one of a platform, session, initiative or

@@ -24,7 +24,7 @@ func (s *Statement) Validate() error {
 	if s.Date.IsZero() {
 		return FieldErrorf("date", "is required")
 	}
-	return RequireText("text", s.Text, 20000)
+	return RequireText("text", s.Text, MaxTextLength)
 }
 
 // Topic is a subject of diplomacy (humanitarian assistance, security, …) that sessions
@@ -47,8 +47,8 @@ func (t *Topic) Validate() error {
 	if err := ValidateSlug("slug", t.Slug); err != nil {
 		return err
 	}
-	if err := RequireText("name", t.Name, 200); err != nil {
+	if err := RequireText("name", t.Name, MaxNameLength); err != nil {
 		return err
 	}
-	return OptionalText("description", t.Description, 5000)
+	return OptionalText("description", t.Description, MaxNoteLength)
 }

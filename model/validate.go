@@ -10,13 +10,13 @@ import (
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // ValidateSlug checks that s is a slug: lower-case letters and digits in groups joined by
-// single hyphens, at most 100 characters.
+// single hyphens, at most MaxSlugLength characters.
 func ValidateSlug(field, s string) error {
 	if s == "" {
 		return FieldErrorf(field, "is required")
 	}
-	if len(s) > 100 || !slugRE.MatchString(s) {
-		return FieldErrorf(field, "%q is not a valid slug (lower-case letters and digits joined by single hyphens, e.g. \"c5-plus-1\", at most 100 characters)", truncate(strings.ToValidUTF8(s, "?"), 60))
+	if len(s) > MaxSlugLength || !slugRE.MatchString(s) {
+		return FieldErrorf(field, "%q is not a valid slug (lower-case letters and digits joined by single hyphens, e.g. \"c5-plus-1\", at most %d characters)", truncate(strings.ToValidUTF8(s, "?"), 60), MaxSlugLength)
 	}
 	return nil
 }
@@ -55,7 +55,7 @@ func ValidateURL(field string, s *string) error {
 	if s == nil {
 		return nil
 	}
-	if err := checkText(field, *s, 2000); err != nil {
+	if err := checkText(field, *s, MaxURLLength); err != nil {
 		return err
 	}
 	u, err := url.Parse(*s)

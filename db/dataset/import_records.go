@@ -24,7 +24,7 @@ func (im *importer) country(r rec, in *model.DatasetCountry) error {
 		return r.errorf(model.ECONFLICT, "code", "is in the file twice (also at %s[%d])", r.section, first)
 	}
 	im.inFile[r.section][*code] = r.index
-	return r.wrap("", model.RequireText("name", in.Name, 200))
+	return r.wrap("", model.RequireText("name", in.Name, model.MaxNameLength))
 }
 
 func (im *importer) topic(r rec, in *model.DatasetTopic) error {
@@ -378,7 +378,7 @@ func (im *importer) session(r rec, in *model.DatasetSession) error {
 		// A new session has no participants to update: one insert adds them all, checked
 		// as addParticipant checks them.
 		for j, p := range parts {
-			if err := model.OptionalText("role", p.Role, 300); err != nil {
+			if err := p.Validate(); err != nil {
 				return r.wrap(fmt.Sprintf("participants[%d]", j), err)
 			}
 		}
@@ -453,7 +453,7 @@ func (im *importer) initiative(r rec, in *model.DatasetInitiative) error {
 		if ch.On, err = im.requiredDate(r, f+".on", c.On); err != nil {
 			return err
 		}
-		if err := model.OptionalText("note", c.Note, 5000); err != nil {
+		if err := ch.Validate(); err != nil {
 			return r.wrap(f, err)
 		}
 		history = append(history, ch)
