@@ -42,26 +42,48 @@ func fv(f *float64) any {
 }
 
 // write inserts the world, then its timeline entries and search documents, and returns
-// the number of entries.
+// the number of entries. Each step writes a table, or a table with those of its nested
+// lists, whose keys it assigns; a record's table comes before those that refer to it.
 func (w *world) write(l *db.Loader, progress func(string, int64)) (int, error) {
-	step := func(stage, table string, cols []string, rows [][]any) error {
-		if err := l.Insert(table, cols, rows); err != nil {
-			return err
+	t := tables{l, progress}
+	for _, step := range []func(tables) error{
+		w.writeTopics, w.writePlatforms, w.writeOfficials, w.writeSessions, w.writeInitiatives,
+		w.writeStatements, w.writeSources, w.writeCitations,
+	} {
+		if err := step(t); err != nil {
+			return 0, err
 		}
-		progress(stage, int64(len(rows)))
-		return nil
 	}
+	return w.writeDerived(l, progress)
+}
+
+// tables writes the rows of the world's tables into a bulk load, telling progress of each.
+type tables struct {
+	l        *db.Loader
+	progress func(string, int64)
+}
+
+// insert writes rows into table and tells progress the stage, with the rows written.
+func (t tables) insert(stage, table string, cols []string, rows [][]any) error {
+	if err := t.l.Insert(table, cols, rows); err != nil {
+		return err
+	}
+	t.progress(stage, int64(len(rows)))
+	return nil
+}
+
+// writeTopics writes the topics.
+func (w *world) writeTopics(t tables) error {
 	var rows [][]any
-
-	for _, t := range w.topics {
-		rows = append(rows, []any{t.ID, t.Slug, t.Name, sv(t.Description)})
+	for _, x := range w.topics {
+		rows = append(rows, []any{x.ID, x.Slug, x.Name, sv(x.Description)})
 	}
-	if err := step("topics", "topics", []string{"id", "slug", "name", "description"}, rows); err != nil {
-		return 0, err
-	}
+	return t.insert("topics", "topics", []string{"id", "slug", "name", "description"}, rows)
+}
 
-	rows = nil
-	var memberRows [][]any
+// writePlatforms writes the platforms, then their members, numbered in platform order.
+func (w *world) writePlatforms(t tables) error {
+	var rows, memberRows [][]any
 	memberID := int64(0)
 	for _, p := range w.platforms {
 		rows = append(rows, []any{p.ID, p.Slug, p.Name, sv(p.FullName), sv(p.Description), string(p.Kind), dv(p.Founded), dv(p.Dissolved), sv(p.Website), genTime, genTime})
@@ -71,15 +93,15 @@ func (w *world) write(l *db.Loader, progress func(string, int64)) (int, error) {
 			memberRows = append(memberRows, []any{m.ID, m.PlatformID, m.CountryCode, string(m.Role), dv(m.Since), dv(m.Until)})
 		}
 	}
-	if err := step("platforms", "platforms", []string{"id", "slug", "name", "full_name", "description", "kind", "founded", "dissolved", "website", "created_at", "updated_at"}, rows); err != nil {
-		return 0, err
+	if err := t.insert("platforms", "platforms", []string{"id", "slug", "name", "full_name", "description", "kind", "founded", "dissolved", "website", "created_at", "updated_at"}, rows); err != nil {
+		return err
 	}
-	if err := step("platform members", "platform_members", []string{"id", "platform_id", "country_code", "role", "since", "until"}, memberRows); err != nil {
-		return 0, err
-	}
+	return t.insert("platform members", "platform_members", []string{"id", "platform_id", "country_code", "role", "since", "until"}, memberRows)
+}
 
-	rows = nil
-	var posRows [][]any
+// writeOfficials writes the officials, then their positions, numbered in official order.
+func (w *world) writeOfficials(t tables) error {
+	var rows, posRows [][]any
 	posID := int64(0)
 	for _, o := range w.officials {
 		names, _ := json.Marshal(o.OtherNames)
@@ -90,22 +112,23 @@ func (w *world) write(l *db.Loader, progress func(string, int64)) (int, error) {
 			posRows = append(posRows, []any{p.ID, p.OfficialID, p.Title, sv(p.Organization), sv(p.CountryCode), dv(p.Start), dv(p.End)})
 		}
 	}
-	if err := step("officials", "officials", []string{"id", "slug", "name", "other_names", "country_code", "created_at", "updated_at"}, rows); err != nil {
-		return 0, err
+	if err := t.insert("officials", "officials", []string{"id", "slug", "name", "other_names", "country_code", "created_at", "updated_at"}, rows); err != nil {
+		return err
 	}
-	if err := step("positions", "positions", []string{"id", "official_id", "title", "organization", "country_code", "start_date", "end_date"}, posRows); err != nil {
-		return 0, err
-	}
+	return t.insert("positions", "positions", []string{"id", "official_id", "title", "organization", "country_code", "start_date", "end_date"}, posRows)
+}
 
-	rows = nil
-	var topicRows, subjectRows, partRows [][]any
+// writeSessions writes the sessions, then their topics, subject countries and
+// participants, these numbered in session order.
+func (w *world) writeSessions(t tables) error {
+	var rows, topicRows, subjectRows, partRows [][]any
 	partID := int64(0)
 	for _, x := range w.sessions {
 		l := x.Location
 		rows = append(rows, []any{x.ID, x.Slug, x.Title, string(x.Kind), iv(x.PlatformID), iv(x.ParentID), x.Start.Key(), dv(x.End),
 			sv(l.City), sv(l.CountryCode), sv(l.Venue), fv(l.Latitude), fv(l.Longitude), sv(x.HostCountryCode), sv(x.Summary), genTime, genTime})
-		for _, t := range w.sessionTops[x.ID] {
-			topicRows = append(topicRows, []any{x.ID, t})
+		for _, topic := range w.sessionTops[x.ID] {
+			topicRows = append(topicRows, []any{x.ID, topic})
 		}
 		for _, c := range w.subjects[x.ID] {
 			subjectRows = append(subjectRows, []any{x.ID, c})
@@ -117,23 +140,24 @@ func (w *world) write(l *db.Loader, progress func(string, int64)) (int, error) {
 			partRows = append(partRows, []any{p.ID, p.SessionID, p.OfficialID, sv(p.Role), sv(p.CountryCode)})
 		}
 	}
-	if err := step("sessions", "sessions", []string{"id", "slug", "title", "kind", "platform_id", "parent_id", "start_date", "end_date",
+	if err := t.insert("sessions", "sessions", []string{"id", "slug", "title", "kind", "platform_id", "parent_id", "start_date", "end_date",
 		"location_city", "location_country_code", "location_venue", "location_latitude", "location_longitude", "host_country_code",
 		"summary", "created_at", "updated_at"}, rows); err != nil {
-		return 0, err
+		return err
 	}
-	if err := step("session topics", "session_topics", []string{"session_id", "topic_id"}, topicRows); err != nil {
-		return 0, err
+	if err := t.insert("session topics", "session_topics", []string{"session_id", "topic_id"}, topicRows); err != nil {
+		return err
 	}
-	if err := step("session subjects", "session_subject_countries", []string{"session_id", "country_code"}, subjectRows); err != nil {
-		return 0, err
+	if err := t.insert("session subjects", "session_subject_countries", []string{"session_id", "country_code"}, subjectRows); err != nil {
+		return err
 	}
-	if err := step("participants", "participants", []string{"id", "session_id", "official_id", "role", "country_code"}, partRows); err != nil {
-		return 0, err
-	}
+	return t.insert("participants", "participants", []string{"id", "session_id", "official_id", "role", "country_code"}, partRows)
+}
 
-	rows = nil
-	var changeRows, itRows, isRows [][]any
+// writeInitiatives writes the initiatives, then their status histories, numbered in
+// initiative order, their topics and their sessions.
+func (w *world) writeInitiatives(t tables) error {
+	var rows, changeRows, itRows, isRows [][]any
 	changeID := int64(0)
 	for _, x := range w.initiatives {
 		l := x.Location
@@ -144,52 +168,53 @@ func (w *world) write(l *db.Loader, progress func(string, int64)) (int, error) {
 			c.ID = changeID
 			changeRows = append(changeRows, []any{c.ID, c.InitiativeID, string(c.Status), c.On.Key(), sv(c.Note)})
 		}
-		for _, t := range w.initTopics[x.ID] {
-			itRows = append(itRows, []any{x.ID, t})
+		for _, topic := range w.initTopics[x.ID] {
+			itRows = append(itRows, []any{x.ID, topic})
 		}
 		for _, sid := range w.initSessions[x.ID] {
 			isRows = append(isRows, []any{x.ID, sid})
 		}
 	}
-	if err := step("initiatives", "initiatives", []string{"id", "slug", "title", "description", "status", "proposed_on", "proposed_by_id", "country_code",
+	if err := t.insert("initiatives", "initiatives", []string{"id", "slug", "title", "description", "status", "proposed_on", "proposed_by_id", "country_code",
 		"location_city", "location_country_code", "location_venue", "location_latitude", "location_longitude", "platform_id", "created_at", "updated_at"}, rows); err != nil {
-		return 0, err
+		return err
 	}
-	if err := step("status history", "initiative_status_changes", []string{"id", "initiative_id", "status", "changed_on", "note"}, changeRows); err != nil {
-		return 0, err
+	if err := t.insert("status history", "initiative_status_changes", []string{"id", "initiative_id", "status", "changed_on", "note"}, changeRows); err != nil {
+		return err
 	}
-	if err := step("initiative topics", "initiative_topics", []string{"initiative_id", "topic_id"}, itRows); err != nil {
-		return 0, err
+	if err := t.insert("initiative topics", "initiative_topics", []string{"initiative_id", "topic_id"}, itRows); err != nil {
+		return err
 	}
-	if err := step("initiative sessions", "initiative_sessions", []string{"initiative_id", "session_id"}, isRows); err != nil {
-		return 0, err
-	}
+	return t.insert("initiative sessions", "initiative_sessions", []string{"initiative_id", "session_id"}, isRows)
+}
 
-	rows = nil
+// writeStatements writes the statements.
+func (w *world) writeStatements(t tables) error {
+	var rows [][]any
 	for _, st := range w.statements {
 		rows = append(rows, []any{st.ID, st.OfficialID, iv(st.SessionID), st.Date.Key(), st.Text, genTime, genTime})
 	}
-	if err := step("statements", "statements", []string{"id", "official_id", "session_id", "stated_on", "text", "created_at", "updated_at"}, rows); err != nil {
-		return 0, err
-	}
+	return t.insert("statements", "statements", []string{"id", "official_id", "session_id", "stated_on", "text", "created_at", "updated_at"}, rows)
+}
 
-	rows = nil
+// writeSources writes the sources.
+func (w *world) writeSources(t tables) error {
+	var rows [][]any
 	for _, s := range w.sources {
 		rows = append(rows, []any{s.ID, s.Title, sv(s.Publisher), sv(s.URL), dv(s.PublishedOn), sv(s.Language), sv(s.Excerpt), genTime, genTime})
 	}
-	if err := step("sources", "sources", []string{"id", "title", "publisher", "url", "published_on", "language", "excerpt", "created_at", "updated_at"}, rows); err != nil {
-		return 0, err
-	}
-	rows = nil
+	return t.insert("sources", "sources", []string{"id", "title", "publisher", "url", "published_on", "language", "excerpt", "created_at", "updated_at"}, rows)
+}
+
+// writeCitations writes the citations, numbered in the order they were made, after the
+// sources and the records that cite them.
+func (w *world) writeCitations(t tables) error {
+	var rows [][]any
 	for i, c := range w.citations {
 		c.ID = int64(i + 1)
 		rows = append(rows, []any{c.ID, c.SourceID, iv(c.PlatformID), iv(c.SessionID), iv(c.InitiativeID), iv(c.StatementID), sv(c.Excerpt)})
 	}
-	if err := step("citations", "citations", []string{"id", "source_id", "platform_id", "session_id", "initiative_id", "statement_id", "excerpt"}, rows); err != nil {
-		return 0, err
-	}
-
-	return w.writeDerived(l, progress)
+	return t.insert("citations", "citations", []string{"id", "source_id", "platform_id", "session_id", "initiative_id", "statement_id", "excerpt"}, rows)
 }
 
 // writeDerived writes the timeline entries and search documents of the world, made by the
