@@ -714,10 +714,14 @@ func sameBag[K comparable](a, b []K) bool {
 	return true
 }
 
-// links reads the targets of a link table for one owner.
-func links[K any](im *importer, table, ownerCol, targetCol string, owner int64) ([]K, error) {
+// sameLinks reports whether the targets of a link table for one owner are want, in
+// whatever order.
+func sameLinks[K comparable](im *importer, table, ownerCol, targetCol string, owner int64, want []K) (bool, error) {
 	m, err := db.Pairs[K](im.gdb, table, ownerCol, targetCol, []int64{owner})
-	return m[owner], err
+	if err != nil {
+		return false, err
+	}
+	return sameBag(m[owner], want), nil
 }
 
 // resolveParents sets the parents that came later in the file and checks that no chain of

@@ -251,6 +251,7 @@ func sameOpt[T comparable](a, b *T) bool {
 	return (a == nil) == (b == nil) && (a == nil || *a == *b)
 }
 
+// session imports a session: its columns, its links, its participants and its citations.
 func (im *importer) session(r rec, in *model.DatasetSession) error {
 	if err := im.claim(&r, "slug", in.Slug); err != nil {
 		return err
@@ -260,33 +261,8 @@ func (im *importer) session(r rec, in *model.DatasetSession) error {
 		return err
 	}
 	before := *x
-	x.Slug, x.Title, x.Kind, x.Summary = in.Slug, in.Title, in.Kind, in.Summary
-	if x.PlatformID, err = im.ref(r, "platform", "platforms", "platform", in.Platform); err != nil {
-		return err
-	}
-	// The parent may come later in the file: it is set, and checked, after the last session.
-	x.ParentID = nil
-	later := false
-	if in.Parent != "" {
-		if in.Parent == in.Slug {
-			return r.errorf(model.EINVALID, "parent", "a session cannot be its own parent")
-		}
-		if id, ok := im.ids["sessions"][in.Parent]; ok {
-			x.ParentID = &id
-		} else {
-			later = true
-		}
-	}
-	if x.Start, err = im.requiredDate(r, "start", in.Start); err != nil {
-		return err
-	}
-	if x.End, err = im.date(r, "end", in.End); err != nil {
-		return err
-	}
-	if x.Location, err = im.location(r, "location", in.Location); err != nil {
-		return err
-	}
-	if x.HostCountryCode, err = im.code(r, "hostCountry", in.HostCountry); err != nil {
+	later, err := im.sessionColumns(r, in, x)
+	if err != nil {
 		return err
 	}
 	changed, err := saveChanged(im, existed, before, x, (*db.Tx).SaveSession)
@@ -298,93 +274,17 @@ func (im *importer) session(r rec, in *model.DatasetSession) error {
 	if in.Parent != "" {
 		im.parents = append(im.parents, pendingParent{rec: r, id: x.ID, parent: in.Parent, later: later})
 	}
-
-	codes := make([]string, 0, len(in.SubjectCountries))
-	for j, c := range in.SubjectCountries {
-		f := fmt.Sprintf("subjectCountries[%d]", j)
-		code, err := im.code(r, f, c)
-		if err != nil {
-			return err
-		}
-		if code == nil {
-			return r.errorf(model.EINVALID, f, "is empty")
-		}
-		if slices.Contains(codes, *code) {
-			return r.errorf(model.EINVALID, f, "%s is listed twice", *code)
-		}
-		codes = append(codes, *code)
-	}
-	topics, err := im.refList(r, "topics", "topics", "topic", in.Topics)
+	linksChanged, err := im.sessionLinks(r, in, x.ID, existed && !changed)
 	if err != nil {
 		return err
 	}
-	if existed && !changed {
-		oldCodes, err := links[string](im, "session_subject_countries", "session_id", "country_code", x.ID)
-		if err != nil {
-			return err
-		}
-		oldTopics, err := links[int64](im, "session_topics", "session_id", "topic_id", x.ID)
-		if err != nil {
-			return err
-		}
-		changed = !sameBag(oldCodes, codes) || !sameBag(oldTopics, topics)
-	}
-	if err := im.tx.SetSessionLinks(im.ctx, x.ID, codes, topics); err != nil {
+	parts, err := im.participants(r, x.ID, in.Participants)
+	if err != nil {
 		return err
 	}
-
-	parts := make([]*model.Participant, 0, len(in.Participants))
-	officials := make([]int64, 0, len(in.Participants))
-	for j, p := range in.Participants {
-		f := fmt.Sprintf("participants[%d]", j)
-		if p.Official == "" {
-			return r.errorf(model.EINVALID, f+".official", "is required")
-		}
-		oid, err := im.ref(r, f+".official", "officials", "official", p.Official)
-		if err != nil {
-			return err
-		}
-		if k := slices.Index(officials, *oid); k >= 0 {
-			return r.errorf(model.EINVALID, f+".official", "%q takes part twice (also at participants[%d])", p.Official, k)
-		}
-		officials = append(officials, *oid)
-		part := &model.Participant{SessionID: x.ID, OfficialID: *oid, Role: p.Role}
-		if part.CountryCode, err = im.code(r, f+".country", p.Country); err != nil {
-			return err
-		}
-		parts = append(parts, part)
-	}
-	if existed {
-		var old []*model.Participant
-		if err := im.gdb.Where("session_id = ?", x.ID).Find(&old).Error; err != nil {
-			return fmt.Errorf("read participants: %w", err)
-		}
-		changed = changed || !sameBag(participantKeys(old), participantKeys(parts))
-		q := im.gdb.Where("session_id = ?", x.ID)
-		if len(officials) > 0 {
-			q = q.Where("official_id NOT IN ?", officials)
-		}
-		if err := q.Delete(&model.Participant{}).Error; err != nil {
-			return fmt.Errorf("replace participants: %w", err)
-		}
-	}
-	if existed {
-		for j, p := range parts {
-			if err := im.tx.AddParticipant(im.ctx, p); err != nil {
-				return r.wrap(fmt.Sprintf("participants[%d]", j), err)
-			}
-		}
-	} else if len(parts) > 0 {
-		// A new session has no participants to update: one insert adds them all, checked
-		// as addParticipant checks them.
-		for j, p := range parts {
-			if err := p.Validate(); err != nil {
-				return r.wrap(fmt.Sprintf("participants[%d]", j), err)
-			}
-		}
-		if err := im.gdb.Create(parts).Error; err != nil {
-			return fmt.Errorf("add participants: %w", err)
-		}
+	partsChanged, err := im.replaceParticipants(r, x.ID, existed, parts)
+	if err != nil {
+		return err
 	}
 	cited, err := im.citations(r, model.TypeSession, x.ID, existed, in.Sources)
 	if err != nil {
@@ -394,8 +294,151 @@ func (im *importer) session(r rec, in *model.DatasetSession) error {
 	if existed {
 		im.updatedSessions = append(im.updatedSessions, x.ID)
 	}
-	im.stats.Sessions.add(existed, changed || cited)
+	im.stats.Sessions.add(existed, changed || linksChanged || partsChanged || cited)
 	return nil
+}
+
+// sessionColumns sets the columns of the session x from the file's record. The parent may
+// come later in the file: then it is left unset, to be set, and checked, after the last
+// session (resolveParents), and later is true.
+func (im *importer) sessionColumns(r rec, in *model.DatasetSession, x *model.Session) (later bool, err error) {
+	x.Slug, x.Title, x.Kind, x.Summary = in.Slug, in.Title, in.Kind, in.Summary
+	if x.PlatformID, err = im.ref(r, "platform", "platforms", "platform", in.Platform); err != nil {
+		return false, err
+	}
+	x.ParentID = nil
+	if in.Parent != "" {
+		if in.Parent == in.Slug {
+			return false, r.errorf(model.EINVALID, "parent", "a session cannot be its own parent")
+		}
+		if id, ok := im.ids["sessions"][in.Parent]; ok {
+			x.ParentID = &id
+		} else {
+			later = true
+		}
+	}
+	if x.Start, err = im.requiredDate(r, "start", in.Start); err != nil {
+		return false, err
+	}
+	if x.End, err = im.date(r, "end", in.End); err != nil {
+		return false, err
+	}
+	if x.Location, err = im.location(r, "location", in.Location); err != nil {
+		return false, err
+	}
+	if x.HostCountryCode, err = im.code(r, "hostCountry", in.HostCountry); err != nil {
+		return false, err
+	}
+	return later, nil
+}
+
+// sessionLinks sets the subject countries and topics of the session id to the file's.
+// With compare (a session the database had, whose columns the file leaves as they are),
+// it reports whether they differ from those it had; else it reports false.
+func (im *importer) sessionLinks(r rec, in *model.DatasetSession, id int64, compare bool) (bool, error) {
+	codes := make([]string, 0, len(in.SubjectCountries))
+	for j, c := range in.SubjectCountries {
+		f := fmt.Sprintf("subjectCountries[%d]", j)
+		code, err := im.code(r, f, c)
+		if err != nil {
+			return false, err
+		}
+		if code == nil {
+			return false, r.errorf(model.EINVALID, f, "is empty")
+		}
+		if slices.Contains(codes, *code) {
+			return false, r.errorf(model.EINVALID, f, "%s is listed twice", *code)
+		}
+		codes = append(codes, *code)
+	}
+	topics, err := im.refList(r, "topics", "topics", "topic", in.Topics)
+	if err != nil {
+		return false, err
+	}
+	changed := false
+	if compare {
+		sameCodes, err := sameLinks(im, "session_subject_countries", "session_id", "country_code", id, codes)
+		if err != nil {
+			return false, err
+		}
+		sameTopics, err := sameLinks(im, "session_topics", "session_id", "topic_id", id, topics)
+		if err != nil {
+			return false, err
+		}
+		changed = !sameCodes || !sameTopics
+	}
+	return changed, im.tx.SetSessionLinks(im.ctx, id, codes, topics)
+}
+
+// participants reads the participants of the session id from the file's record: each
+// official once, representing the country given.
+func (im *importer) participants(r rec, id int64, list []model.DatasetParticipant) ([]*model.Participant, error) {
+	parts := make([]*model.Participant, 0, len(list))
+	officials := make([]int64, 0, len(list))
+	for j, p := range list {
+		f := fmt.Sprintf("participants[%d]", j)
+		if p.Official == "" {
+			return nil, r.errorf(model.EINVALID, f+".official", "is required")
+		}
+		oid, err := im.ref(r, f+".official", "officials", "official", p.Official)
+		if err != nil {
+			return nil, err
+		}
+		if k := slices.Index(officials, *oid); k >= 0 {
+			return nil, r.errorf(model.EINVALID, f+".official", "%q takes part twice (also at participants[%d])", p.Official, k)
+		}
+		officials = append(officials, *oid)
+		part := &model.Participant{SessionID: id, OfficialID: *oid, Role: p.Role}
+		if part.CountryCode, err = im.code(r, f+".country", p.Country); err != nil {
+			return nil, err
+		}
+		parts = append(parts, part)
+	}
+	return parts, nil
+}
+
+// replaceParticipants makes parts the participants of the session id, and reports
+// whether they differ from those it had. Of a session the database had, the participants
+// still in the file are updated in place, so they keep their keys, and the others
+// removed; a new session's are added in one insert.
+func (im *importer) replaceParticipants(r rec, id int64, existed bool, parts []*model.Participant) (bool, error) {
+	if !existed {
+		if len(parts) == 0 {
+			return false, nil
+		}
+		// Checked as addParticipant checks them.
+		for j, p := range parts {
+			if err := p.Validate(); err != nil {
+				return false, r.wrap(fmt.Sprintf("participants[%d]", j), err)
+			}
+		}
+		if err := im.gdb.Create(parts).Error; err != nil {
+			return false, fmt.Errorf("add participants: %w", err)
+		}
+		return false, nil
+	}
+	var old []*model.Participant
+	if err := im.gdb.Where("session_id = ?", id).Find(&old).Error; err != nil {
+		return false, fmt.Errorf("read participants: %w", err)
+	}
+	changed := !sameBag(participantKeys(old), participantKeys(parts))
+	q := im.gdb.Where("session_id = ?", id)
+	if len(parts) > 0 {
+		officials := make([]int64, len(parts))
+		for j, p := range parts {
+			officials[j] = p.OfficialID
+		}
+		q = q.Where("official_id NOT IN ?", officials)
+	}
+	if err := q.Delete(&model.Participant{}).Error; err != nil {
+		return false, fmt.Errorf("replace participants: %w", err)
+	}
+	for j, p := range parts {
+		if err := im.tx.AddParticipant(im.ctx, p); err != nil {
+			return false, r.wrap(fmt.Sprintf("participants[%d]", j), err)
+		}
+	}
+	return changed, nil
 }
 
 type participantKey struct {
@@ -412,6 +455,8 @@ func participantKeys(list []*model.Participant) []participantKey {
 	return out
 }
 
+// initiative imports an initiative: its columns, its status history, its links and its
+// citations.
 func (im *importer) initiative(r rec, in *model.DatasetInitiative) error {
 	if err := im.claim(&r, "slug", in.Slug); err != nil {
 		return err
@@ -421,6 +466,42 @@ func (im *importer) initiative(r rec, in *model.DatasetInitiative) error {
 		return err
 	}
 	before := *x
+	if err := im.initiativeColumns(r, in, x); err != nil {
+		return err
+	}
+	history, err := im.statusHistory(r, in.StatusHistory)
+	if err != nil {
+		return err
+	}
+	if x.Status, err = currentStatus(r, in.Status, history); err != nil {
+		return err
+	}
+	changed, err := saveChanged(im, existed, before, x, (*db.Tx).SaveInitiative)
+	if err != nil {
+		return r.wrap("", err)
+	}
+	im.ids["initiatives"][x.Slug] = x.ID
+	historyChanged, err := im.replaceHistory(r, x, existed, history)
+	if err != nil {
+		return err
+	}
+	changed = changed || historyChanged
+	linksChanged, err := im.initiativeLinks(r, in, x.ID, existed && !changed)
+	if err != nil {
+		return err
+	}
+	cited, err := im.citations(r, model.TypeInitiative, x.ID, existed, in.Sources)
+	if err != nil {
+		return err
+	}
+	im.touch(db.Subject{Type: model.TypeInitiative, ID: x.ID})
+	im.stats.Initiatives.add(existed, changed || linksChanged || cited)
+	return nil
+}
+
+// initiativeColumns sets the columns of the initiative x from the file's record, but for
+// its status, which follows its history.
+func (im *importer) initiativeColumns(r rec, in *model.DatasetInitiative, x *model.Initiative) (err error) {
 	x.Slug, x.Title, x.Description = in.Slug, in.Title, in.Description
 	if x.ProposedOn, err = im.date(r, "proposedOn", in.ProposedOn); err != nil {
 		return err
@@ -434,102 +515,112 @@ func (im *importer) initiative(r rec, in *model.DatasetInitiative) error {
 	if x.Location, err = im.location(r, "location", in.Location); err != nil {
 		return err
 	}
-	if x.PlatformID, err = im.ref(r, "platform", "platforms", "platform", in.Platform); err != nil {
-		return err
-	}
+	x.PlatformID, err = im.ref(r, "platform", "platforms", "platform", in.Platform)
+	return err
+}
 
-	// The history, oldest first: by date, and in the file's order on the same date.
-	type change struct {
-		model.InitiativeStatusChange
-		index int
-	}
-	history := make([]change, 0, len(in.StatusHistory))
-	for j, c := range in.StatusHistory {
+// historyChange is a change of an initiative's status history, with its index in the
+// file, which errors name.
+type historyChange struct {
+	model.InitiativeStatusChange
+	index int
+}
+
+// statusHistory reads and checks the status history of the file's record, oldest first:
+// by date, and in the file's order on the same date.
+func (im *importer) statusHistory(r rec, list []model.DatasetStatusChange) ([]historyChange, error) {
+	history := make([]historyChange, 0, len(list))
+	for j, c := range list {
 		f := fmt.Sprintf("statusHistory[%d]", j)
-		ch := change{InitiativeStatusChange: model.InitiativeStatusChange{Status: c.Status, Note: c.Note}, index: j}
+		ch := historyChange{InitiativeStatusChange: model.InitiativeStatusChange{Status: c.Status, Note: c.Note}, index: j}
 		if !c.Status.IsValid() {
-			return r.errorf(model.EINVALID, f+".status", "%q is not a valid InitiativeStatus", truncate(string(c.Status), 40))
+			return nil, r.errorf(model.EINVALID, f+".status", "%q is not a valid InitiativeStatus", truncate(string(c.Status), 40))
 		}
+		var err error
 		if ch.On, err = im.requiredDate(r, f+".on", c.On); err != nil {
-			return err
+			return nil, err
 		}
 		if err := ch.Validate(); err != nil {
-			return r.wrap(f, err)
+			return nil, r.wrap(f, err)
 		}
 		history = append(history, ch)
 	}
-	slices.SortStableFunc(history, func(a, b change) int { return a.On.Compare(b.On) })
-	x.Status = cmp.Or(in.Status, model.InitiativeStatusProposed)
-	if n := len(history); n > 0 {
-		latest := history[n-1]
-		if in.Status != "" && in.Status != latest.Status {
-			return r.errorf(model.EINVALID, "status", "is %s, but the latest change of statusHistory (statusHistory[%d], %s) is to %s",
-				truncate(string(in.Status), 40), latest.index, latest.On, latest.Status)
-		}
-		x.Status = latest.Status
-	}
-	changed, err := saveChanged(im, existed, before, x, (*db.Tx).SaveInitiative)
-	if err != nil {
-		return r.wrap("", err)
-	}
-	im.ids["initiatives"][x.Slug] = x.ID
+	slices.SortStableFunc(history, func(a, b historyChange) int { return a.On.Compare(b.On) })
+	return history, nil
+}
 
-	// The history is kept as it is when the file has it unchanged, so that its timeline
-	// entries keep their IDs; otherwise it is written anew.
+// currentStatus is the status of an initiative: that of the latest change of its history,
+// which the record's status, if given, must agree with; without a history, the record's,
+// PROPOSED by default.
+func currentStatus(r rec, status model.InitiativeStatus, history []historyChange) (model.InitiativeStatus, error) {
+	n := len(history)
+	if n == 0 {
+		return cmp.Or(status, model.InitiativeStatusProposed), nil
+	}
+	latest := history[n-1]
+	if status != "" && status != latest.Status {
+		return "", r.errorf(model.EINVALID, "status", "is %s, but the latest change of statusHistory (statusHistory[%d], %s) is to %s",
+			truncate(string(status), 40), latest.index, latest.On, latest.Status)
+	}
+	return latest.Status, nil
+}
+
+// replaceHistory makes history the status history of the initiative x, and reports
+// whether it differs from the one it had. A history the file has unchanged is kept as it
+// is, so that its timeline entries keep their IDs; otherwise it is written anew.
+func (im *importer) replaceHistory(r rec, x *model.Initiative, existed bool, history []historyChange) (bool, error) {
 	var old []*model.InitiativeStatusChange
 	if existed {
 		if err := im.gdb.Where("initiative_id = ?", x.ID).Order("changed_on, id").Find(&old).Error; err != nil {
-			return fmt.Errorf("read status history: %w", err)
+			return false, fmt.Errorf("read status history: %w", err)
 		}
 	}
 	same := len(old) == len(history)
 	for j := 0; same && j < len(old); j++ {
 		same = old[j].Status == history[j].Status && old[j].On == history[j].On && sameOpt(old[j].Note, history[j].Note)
 	}
-	if !same {
-		changed = true
-		if len(old) > 0 {
-			if err := im.gdb.Where("initiative_id = ?", x.ID).Delete(&model.InitiativeStatusChange{}).Error; err != nil {
-				return fmt.Errorf("replace status history: %w", err)
-			}
-		}
-		for _, c := range history {
-			c.InitiativeID = x.ID
-			if err := im.tx.SetStatus(im.ctx, x, &c.InitiativeStatusChange); err != nil {
-				return r.wrap(fmt.Sprintf("statusHistory[%d]", c.index), err)
-			}
+	if same {
+		return false, nil
+	}
+	if len(old) > 0 {
+		if err := im.gdb.Where("initiative_id = ?", x.ID).Delete(&model.InitiativeStatusChange{}).Error; err != nil {
+			return false, fmt.Errorf("replace status history: %w", err)
 		}
 	}
+	for _, c := range history {
+		c.InitiativeID = x.ID
+		if err := im.tx.SetStatus(im.ctx, x, &c.InitiativeStatusChange); err != nil {
+			return false, r.wrap(fmt.Sprintf("statusHistory[%d]", c.index), err)
+		}
+	}
+	return true, nil
+}
 
+// initiativeLinks sets the sessions and topics of the initiative id to the file's. With
+// compare (an initiative the database had, which the file leaves as it was so far), it
+// reports whether they differ from those it had; else it reports false.
+func (im *importer) initiativeLinks(r rec, in *model.DatasetInitiative, id int64, compare bool) (bool, error) {
 	sessions, err := im.refList(r, "sessions", "sessions", "session", in.Sessions)
 	if err != nil {
-		return err
+		return false, err
 	}
 	topics, err := im.refList(r, "topics", "topics", "topic", in.Topics)
 	if err != nil {
-		return err
+		return false, err
 	}
-	if existed && !changed {
-		oldSessions, err := links[int64](im, "initiative_sessions", "initiative_id", "session_id", x.ID)
+	changed := false
+	if compare {
+		sameSessions, err := sameLinks(im, "initiative_sessions", "initiative_id", "session_id", id, sessions)
 		if err != nil {
-			return err
+			return false, err
 		}
-		oldTopics, err := links[int64](im, "initiative_topics", "initiative_id", "topic_id", x.ID)
+		sameTopics, err := sameLinks(im, "initiative_topics", "initiative_id", "topic_id", id, topics)
 		if err != nil {
-			return err
+			return false, err
 		}
-		changed = !sameBag(oldSessions, sessions) || !sameBag(oldTopics, topics)
+		changed = !sameSessions || !sameTopics
 	}
-	if err := im.tx.SetInitiativeLinks(im.ctx, x.ID, sessions, topics); err != nil {
-		return err
-	}
-	cited, err := im.citations(r, model.TypeInitiative, x.ID, existed, in.Sources)
-	if err != nil {
-		return err
-	}
-	im.touch(db.Subject{Type: model.TypeInitiative, ID: x.ID})
-	im.stats.Initiatives.add(existed, changed || cited)
-	return nil
+	return changed, im.tx.SetInitiativeLinks(im.ctx, id, sessions, topics)
 }
 
 func (im *importer) statement(r rec, in *model.DatasetStatement) error {
