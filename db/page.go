@@ -127,119 +127,178 @@ func paginate[T any](ctx context.Context, gdb *gorm.DB, idCol string, idOf func(
 	if err != nil {
 		return nil, err
 	}
+	k := keyset[T]{ctx: ctx, gdb: gdb, idCol: idCol, idOf: idOf, key: key, scopes: scopes}
+	after, before, err := k.cursors(p)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := k.page(after, before, limit, backward)
+	if err != nil {
+		return nil, err
+	}
+	// The other direction: is anything on the near side of the cursor we started from?
+	if !backward && after != nil {
+		if conn.HasPreviousPage, err = k.exists(after, true); err != nil {
+			return nil, fmt.Errorf("paginate: %w", err)
+		}
+	}
+	if backward && before != nil {
+		if conn.HasNextPage, err = k.exists(before, false); err != nil {
+			return nil, fmt.Errorf("paginate: %w", err)
+		}
+	}
+	if p.Count {
+		if conn.TotalCount, err = k.count(); err != nil {
+			return nil, err
+		}
+	}
+	return conn, nil
+}
+
+// keyset is one keyset-paginated query of paginate: T's table, its primary key, the sort
+// and the scopes of the filter.
+type keyset[T any] struct {
+	ctx    context.Context
+	gdb    *gorm.DB
+	idCol  string
+	idOf   func(*T) any
+	key    sortKey[T]
+	scopes []func(*gorm.DB) *gorm.DB
+}
+
+// cursors decodes the page's after and before cursors, nil when not given, for the
+// types of the sort's values and of the keys.
+func (k keyset[T]) cursors(p Page) (after, before *cursor, err error) {
 	var zero T
-	example, exampleID := key.value(&zero), idOf(&zero)
-	var after, before *cursor
+	example, exampleID := k.key.value(&zero), k.idOf(&zero)
 	if p.After != nil {
 		c, err := decodeCursor("after", *p.After, example, exampleID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		after = &c
 	}
 	if p.Before != nil {
 		c, err := decodeCursor("before", *p.Before, example, exampleID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		before = &c
 	}
-	base := func(scope func(*gorm.DB) *gorm.DB) *gorm.DB { return scope(gdb.WithContext(ctx).Model(&zero)) }
+	return after, before, nil
+}
 
-	// beyond returns the condition "row comes after c" in the sort order (or before it).
-	// A row-value comparison lets the database seek straight to the cursor in the
-	// (sort key, id) index instead of filtering and sorting every match.
-	beyond := func(c *cursor, later bool) (string, []any) {
-		op := ">"
-		if later == key.desc {
-			op = "<"
-		}
-		return fmt.Sprintf("((%s, %s) %s (?, ?))", key.expr, idCol, op), []any{c.Value, c.ID}
+// base is the query of T's table with the filter of scope.
+func (k keyset[T]) base(scope func(*gorm.DB) *gorm.DB) *gorm.DB {
+	var zero T
+	return scope(k.gdb.WithContext(k.ctx).Model(&zero))
+}
+
+// beyond returns the condition "row comes after c" in the sort order (or before it).
+// A row-value comparison lets the database seek straight to the cursor in the
+// (sort key, id) index instead of filtering and sorting every match.
+func (k keyset[T]) beyond(c *cursor, later bool) (string, []any) {
+	op := ">"
+	if later == k.key.desc {
+		op = "<"
 	}
-	descending := key.desc != backward
+	return fmt.Sprintf("((%s, %s) %s (?, ?))", k.key.expr, k.idCol, op), []any{c.Value, c.ID}
+}
+
+// page reads the rows between the cursors, limit of them, from the end of before when
+// backward, and makes them a connection whose items are in the sort order. Even a page
+// of none reads one row, to tell whether there is a next page (or, backward, a previous
+// one).
+func (k keyset[T]) page(after, before *cursor, limit int, backward bool) (*Conn[T], error) {
+	descending := k.key.desc != backward
+	rows, err := k.rows(after, before, limit+1, descending)
+	if err != nil {
+		return nil, err
+	}
+	conn := &Conn[T]{}
+	more := len(rows) > limit
+	if more {
+		rows = rows[:limit]
+	}
+	if backward {
+		slices.Reverse(rows)
+		conn.HasPreviousPage = more
+	} else {
+		conn.HasNextPage = more
+	}
+	conn.Items = rows
+	for _, r := range rows {
+		conn.Cursors = append(conn.Cursors, encodeCursor(k.key.value(r), k.idOf(r)))
+	}
+	return conn, nil
+}
+
+// rows reads the first n rows between the cursors of each scope, in the order read
+// (descending or not), and merges those of several scopes into that order.
+func (k keyset[T]) rows(after, before *cursor, n int, descending bool) ([]*T, error) {
 	dir := "ASC"
 	if descending {
 		dir = "DESC"
 	}
-	conn := &Conn[T]{}
-	{
-		// Even a page of none reads one row, to tell whether there is a next page.
-		var rows []*T
-		for _, scope := range scopes {
-			q := base(scope)
-			if after != nil {
-				cond, args := beyond(after, true)
-				q = q.Where(cond, args...)
-			}
-			if before != nil {
-				cond, args := beyond(before, false)
-				q = q.Where(cond, args...)
-			}
-			var part []*T
-			if err := q.Order(fmt.Sprintf("%s %s, %s %s", key.expr, dir, idCol, dir)).Limit(limit + 1).Find(&part).Error; err != nil {
-				return nil, fmt.Errorf("paginate: %w", err)
-			}
-			rows = append(rows, part...)
+	var rows []*T
+	for _, scope := range k.scopes {
+		q := k.base(scope)
+		if after != nil {
+			cond, args := k.beyond(after, true)
+			q = q.Where(cond, args...)
 		}
-		if len(scopes) > 1 {
-			slices.SortStableFunc(rows, func(a, b *T) int {
-				c := compareKeys(key.value(a), key.value(b))
-				if c == 0 {
-					c = compareKeys(idOf(a), idOf(b))
-				}
-				if descending {
-					return -c
-				}
-				return c
-			})
+		if before != nil {
+			cond, args := k.beyond(before, false)
+			q = q.Where(cond, args...)
 		}
-		more := len(rows) > limit
-		if more {
-			rows = rows[:limit]
-		}
-		if backward {
-			slices.Reverse(rows)
-			conn.HasPreviousPage = more
-		} else {
-			conn.HasNextPage = more
-		}
-		conn.Items = rows
-		for _, r := range rows {
-			conn.Cursors = append(conn.Cursors, encodeCursor(key.value(r), idOf(r)))
-		}
-	}
-	// The other direction: is anything on the near side of the cursor we started from?
-	exists := func(c *cursor, later bool) (bool, error) {
-		cond, args := beyond(c, later)
-		for _, scope := range scopes {
-			var ones []int64
-			if err := base(scope).Where("NOT "+cond, args...).Select("1 AS one").Limit(1).Scan(&ones).Error; err != nil || len(ones) > 0 {
-				return len(ones) > 0, err
-			}
-		}
-		return false, nil
-	}
-	if !backward && after != nil {
-		if conn.HasPreviousPage, err = exists(after, true); err != nil {
+		var part []*T
+		if err := q.Order(fmt.Sprintf("%s %s, %s %s", k.key.expr, dir, k.idCol, dir)).Limit(n).Find(&part).Error; err != nil {
 			return nil, fmt.Errorf("paginate: %w", err)
 		}
+		rows = append(rows, part...)
 	}
-	if backward && before != nil {
-		if conn.HasNextPage, err = exists(before, false); err != nil {
-			return nil, fmt.Errorf("paginate: %w", err)
-		}
-	}
-	if p.Count {
-		countCtx := context.WithValue(ctx, countingKey{}, true)
-		for _, scope := range scopes {
-			var n int64
-			if err := scope(gdb.WithContext(countCtx).Model(&zero)).Count(&n).Error; err != nil {
-				return nil, fmt.Errorf("paginate: count: %w", err)
+	if len(k.scopes) > 1 {
+		slices.SortStableFunc(rows, func(a, b *T) int {
+			c := compareKeys(k.key.value(a), k.key.value(b))
+			if c == 0 {
+				c = compareKeys(k.idOf(a), k.idOf(b))
 			}
-			conn.TotalCount += int(n)
+			if descending {
+				return -c
+			}
+			return c
+		})
+	}
+	return rows, nil
+}
+
+// exists reports whether any row of the filter is on the near side of the cursor c: not
+// after it (later) or not before it.
+func (k keyset[T]) exists(c *cursor, later bool) (bool, error) {
+	cond, args := k.beyond(c, later)
+	for _, scope := range k.scopes {
+		var ones []int64
+		if err := k.base(scope).Where("NOT "+cond, args...).Select("1 AS one").Limit(1).Scan(&ones).Error; err != nil || len(ones) > 0 {
+			return len(ones) > 0, err
 		}
 	}
-	return conn, nil
+	return false, nil
+}
+
+// count counts the rows of the filter, under a context that tells the scopes so
+// (counting).
+func (k keyset[T]) count() (int, error) {
+	var zero T
+	countCtx := context.WithValue(k.ctx, countingKey{}, true)
+	total := 0
+	for _, scope := range k.scopes {
+		var n int64
+		if err := scope(k.gdb.WithContext(countCtx).Model(&zero)).Count(&n).Error; err != nil {
+			return 0, fmt.Errorf("paginate: count: %w", err)
+		}
+		total += int(n)
+	}
+	return total, nil
 }
 
 type countingKey struct{}
