@@ -11,6 +11,8 @@ import (
 
 // The records of each section.
 
+// country checks a country of the file: the countries are preloaded, so a record of the
+// file only names one, once.
 func (im *importer) country(r rec, in *model.DatasetCountry) error {
 	if in.Code == "" {
 		return r.errorf(model.EINVALID, "code", "is required")
@@ -27,6 +29,7 @@ func (im *importer) country(r rec, in *model.DatasetCountry) error {
 	return r.wrap("", model.RequireText("name", in.Name, model.MaxNameLength))
 }
 
+// topic imports a topic.
 func (im *importer) topic(r rec, in *model.DatasetTopic) error {
 	if err := im.claim(&r, "slug", in.Slug); err != nil {
 		return err
@@ -46,6 +49,8 @@ func (im *importer) topic(r rec, in *model.DatasetTopic) error {
 	return nil
 }
 
+// source imports a source, matched to one of the database by what it is (title,
+// publisher, URL, date): its key is the file's own.
 func (im *importer) source(r rec, in *model.DatasetSource) error {
 	if err := im.claim(&r, "key", in.Key); err != nil {
 		return err
@@ -95,6 +100,7 @@ func (im *importer) loadSources() error {
 	return nil
 }
 
+// platform imports a platform: its columns, its members and its citations.
 func (im *importer) platform(r rec, in *model.DatasetPlatform) error {
 	if err := im.claim(&r, "slug", in.Slug); err != nil {
 		return err
@@ -116,55 +122,70 @@ func (im *importer) platform(r rec, in *model.DatasetPlatform) error {
 		return r.wrap("", err)
 	}
 	im.ids["platforms"][x.Slug] = x.ID
-	members := make([]*model.PlatformMember, len(in.Members))
-	for j, m := range in.Members {
-		f := fmt.Sprintf("members[%d]", j)
-		if m.Country == "" {
-			return r.errorf(model.EINVALID, f+".country", "is required")
-		}
-		member := &model.PlatformMember{PlatformID: x.ID, Role: cmp.Or(m.Role, model.MembershipRoleMember)}
-		code, err := im.code(r, f+".country", m.Country)
-		if err != nil {
-			return err
-		}
-		member.CountryCode = *code
-		if member.Since, err = im.date(r, f+".since", m.Since); err != nil {
-			return err
-		}
-		if member.Until, err = im.date(r, f+".until", m.Until); err != nil {
-			return err
-		}
-		members[j] = member
+	members, err := im.members(r, x.ID, in.Members)
+	if err != nil {
+		return err
 	}
-	// The members are kept as they are when the file has them unchanged; otherwise they
-	// are written anew.
-	same := false
-	if existed {
-		var old []*model.PlatformMember
-		if err := im.gdb.Where("platform_id = ?", x.ID).Find(&old).Error; err != nil {
-			return fmt.Errorf("read members: %w", err)
-		}
-		if same = sameBag(memberKeys(old), memberKeys(members)); !same {
-			if err := im.gdb.Where("platform_id = ?", x.ID).Delete(&model.PlatformMember{}).Error; err != nil {
-				return fmt.Errorf("replace members: %w", err)
-			}
-		}
-	}
-	if !same {
-		changed = true
-		for j, member := range members {
-			if err := im.tx.AddMember(im.ctx, member); err != nil {
-				return r.wrap(fmt.Sprintf("members[%d]", j), err)
-			}
-		}
+	membersChanged, err := im.replaceMembers(r, x.ID, existed, members)
+	if err != nil {
+		return err
 	}
 	cited, err := im.citations(r, model.TypePlatform, x.ID, existed, in.Sources)
 	if err != nil {
 		return err
 	}
 	im.touch(db.Subject{Type: model.TypePlatform, ID: x.ID})
-	im.stats.Platforms.add(existed, changed || cited)
+	im.stats.Platforms.add(existed, changed || membersChanged || cited)
 	return nil
+}
+
+// members reads the members of the platform id from the file's record.
+func (im *importer) members(r rec, id int64, list []model.DatasetMember) ([]*model.PlatformMember, error) {
+	members := make([]*model.PlatformMember, len(list))
+	for j, m := range list {
+		f := fmt.Sprintf("members[%d]", j)
+		if m.Country == "" {
+			return nil, r.errorf(model.EINVALID, f+".country", "is required")
+		}
+		member := &model.PlatformMember{PlatformID: id, Role: cmp.Or(m.Role, model.MembershipRoleMember)}
+		code, err := im.code(r, f+".country", m.Country)
+		if err != nil {
+			return nil, err
+		}
+		member.CountryCode = *code
+		if member.Since, err = im.date(r, f+".since", m.Since); err != nil {
+			return nil, err
+		}
+		if member.Until, err = im.date(r, f+".until", m.Until); err != nil {
+			return nil, err
+		}
+		members[j] = member
+	}
+	return members, nil
+}
+
+// replaceMembers makes members the members of the platform id, and reports whether they
+// differ from those it had. The members are kept as they are when the file has them
+// unchanged; otherwise they are written anew.
+func (im *importer) replaceMembers(r rec, id int64, existed bool, members []*model.PlatformMember) (bool, error) {
+	if existed {
+		var old []*model.PlatformMember
+		if err := im.gdb.Where("platform_id = ?", id).Find(&old).Error; err != nil {
+			return false, fmt.Errorf("read members: %w", err)
+		}
+		if sameBag(memberKeys(old), memberKeys(members)) {
+			return false, nil
+		}
+		if err := im.gdb.Where("platform_id = ?", id).Delete(&model.PlatformMember{}).Error; err != nil {
+			return false, fmt.Errorf("replace members: %w", err)
+		}
+	}
+	for j, member := range members {
+		if err := im.tx.AddMember(im.ctx, member); err != nil {
+			return false, r.wrap(fmt.Sprintf("members[%d]", j), err)
+		}
+	}
+	return true, nil
 }
 
 type memberKey struct {
@@ -181,6 +202,7 @@ func memberKeys(list []*model.PlatformMember) []memberKey {
 	return out
 }
 
+// official imports an official: its columns and its positions.
 func (im *importer) official(r rec, in *model.DatasetOfficial) error {
 	if err := im.claim(&r, "slug", in.Slug); err != nil {
 		return err
@@ -623,6 +645,8 @@ func (im *importer) initiativeLinks(r rec, in *model.DatasetInitiative, id int64
 	return changed, im.tx.SetInitiativeLinks(im.ctx, id, sessions, topics)
 }
 
+// statement imports a statement, matched to one of the database by its official, date
+// and index among the statements of that official on that date.
 func (im *importer) statement(r rec, in *model.DatasetStatement) error {
 	if in.Official == "" {
 		return r.errorf(model.EINVALID, "official", "is required")
