@@ -9,7 +9,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	coderws "github.com/coder/websocket"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -66,7 +65,7 @@ func NewGraphQL(store *db.Store, opts Options) *handler.Server {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](limits.QueryCacheSize))
+	srv.SetQueryCache(newQueryCache(lim.QueryCacheBytes, lim.MaxCachedQueryBytes))
 	srv.SetParserTokenLimit(lim.MaxTokens)
 	if opts.NoIntrospection {
 		srv.SetDisableSuggestion(true)
@@ -74,7 +73,7 @@ func NewGraphQL(store *db.Store, opts Options) *handler.Server {
 	} else {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](limits.QueryCacheSize)})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: newAPQCache(lim.APQCacheBytes, lim.MaxCachedQueryBytes)})
 	srv.Use(shapeLimit{limits: lim, noIntrospection: opts.NoIntrospection})
 	srv.AroundOperations(answerTimeouts)
 	srv.Use(&complexityLimit{max: lim.MaxComplexity})

@@ -26,6 +26,12 @@ type Config struct {
 	MaxBodyBytes     int64         // request body size
 	Timeout          time.Duration // deadline of one request, down to the database
 
+	// The caches of the GraphQL server, bounded in bytes: a cache bounded in entries
+	// holds as many bytes as its clients send, and 1,000 documents of 1 MB are 1 GB.
+	QueryCacheBytes     int64 // heap the parsed documents kept may take, estimated (graph/cache.go)
+	APQCacheBytes       int64 // bytes the automatic persisted queries kept may take
+	MaxCachedQueryBytes int   // longest query text either cache keeps; a longer one is parsed each time
+
 	Rate          float64 // requests per second per client; 0 is unlimited
 	Burst         int     // requests a client may make at once
 	MutationRate  float64 // mutations per second per client; 0 is unlimited
@@ -52,6 +58,10 @@ func Default() Config {
 		Burst:            300,
 		MutationRate:     10,
 		MutationBurst:    100,
+
+		QueryCacheBytes:     16 << 20,
+		APQCacheBytes:       4 << 20,
+		MaxCachedQueryBytes: 4 << 10,
 	}
 }
 
@@ -62,7 +72,7 @@ func (l Config) WithDefaults() Config {
 	for _, f := range []struct{ v, def *int }{
 		{&l.MaxDepth, &d.MaxDepth}, {&l.MaxComplexity, &d.MaxComplexity}, {&l.MaxAliases, &d.MaxAliases},
 		{&l.MaxRootFields, &d.MaxRootFields}, {&l.MaxFields, &d.MaxFields}, {&l.MaxSubscriptions, &d.MaxSubscriptions},
-		{&l.MaxStreams, &d.MaxStreams}, {&l.MaxTokens, &d.MaxTokens},
+		{&l.MaxStreams, &d.MaxStreams}, {&l.MaxTokens, &d.MaxTokens}, {&l.MaxCachedQueryBytes, &d.MaxCachedQueryBytes},
 	} {
 		if *f.v <= 0 {
 			*f.v = *f.def
@@ -70,6 +80,11 @@ func (l Config) WithDefaults() Config {
 	}
 	if l.MaxBodyBytes <= 0 {
 		l.MaxBodyBytes = d.MaxBodyBytes
+	}
+	for _, f := range []struct{ v, def *int64 }{{&l.QueryCacheBytes, &d.QueryCacheBytes}, {&l.APQCacheBytes, &d.APQCacheBytes}} {
+		if *f.v <= 0 {
+			*f.v = *f.def
+		}
 	}
 	if l.Timeout <= 0 {
 		l.Timeout = d.Timeout
@@ -138,8 +153,6 @@ const (
 	// SubscriberBuffer is how many entries a subscriber may fall behind before it misses
 	// entries rather than slowing writers down.
 	SubscriberBuffer = 256
-	// QueryCacheSize is how many parsed documents (and persisted queries) the server keeps.
-	QueryCacheSize = 1000
 	// NotifyBatch is how many entry IDs one PostgreSQL NOTIFY carries: a payload may
 	// hold at most 8000 bytes, which 500 IDs of up to 15 digits, with their commas, fit.
 	NotifyBatch = 500
