@@ -115,12 +115,16 @@ const megabyte = 1_000_000
 // registrations of as many more through the real handler. Caches bounded in entries
 // kept them all, 2 GB; with the defaults, documents that long are parsed each time and
 // not kept, so the caches stay within their bytes and so does the heap. A persisted
-// query that long is executed but not registered: its hash alone is not found.
+// query that long is executed but not registered: its hash alone is not found. With
+// -short, 100 of each.
 func TestCachesBoundedInBytes(t *testing.T) {
 	s := apitest.MustOpenServer(t, true)
 	lim := limits.Default()
 	before, heapBefore := cacheBytes(t, s), heapAfterGC()
-	const n = 1000
+	n := 1000 // a minute of work
+	if testing.Short() {
+		n = 100
+	}
 	flood(t, s, n, megabyte)
 	heapAfter, after := heapAfterGC(), cacheBytes(t, s)
 
