@@ -89,6 +89,7 @@ func limitFlags(c *config) []limitFlag {
 		{"max-aliases", "MAX_ALIASES", &l.MaxAliases, "aliased fields per operation"},
 		{"max-root-fields", "MAX_ROOT_FIELDS", &l.MaxRootFields, "top-level fields per operation"},
 		{"max-streams", "MAX_STREAMS", &l.MaxStreams, "websockets and event streams a client IP may hold open at once"},
+		{"max-in-flight", "MAX_IN_FLIGHT", &l.MaxInFlight, "requests a client IP may have in flight at once; more wait behind their own, up to their deadline"},
 		{"max-subscriptions", "MAX_SUBSCRIPTIONS", &l.MaxSubscriptions, "subscriptions open at once on one websocket"},
 		{"max-fields", "MAX_FIELDS", &l.MaxFields, "fields per operation, fragments expanded wherever spread"},
 		{"max-tokens", "MAX_TOKENS", &l.MaxTokens, "lexer tokens per document"},

@@ -47,6 +47,12 @@ func WithStream(ctx context.Context) context.Context {
 	return context.WithValue(ctx, streamKey{}, true)
 }
 
+// Streaming reports whether WithStream marked the request.
+func Streaming(ctx context.Context) bool {
+	ok, _ := ctx.Value(streamKey{}).(bool)
+	return ok
+}
+
 // socket is one websocket connection. Each operation it carries takes a token from its
 // client's request budget, as a request of its own would, and it holds a bounded number
 // of subscriptions at once (limitSockets).

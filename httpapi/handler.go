@@ -99,6 +99,7 @@ func graphqlChain(store *db.Store, gql http.Handler, requests *limits.Budget, li
 	mws = append(mws,
 		checkOrigin(opts.CORSOrigins),
 		func(next http.Handler) http.Handler { return guardGraphQL(lim, next) },
+		newInFlight(lim.MaxInFlight).limit,
 		overridable,
 		func(next http.Handler) http.Handler { return authenticate(opts.Token, next) },
 		func(next http.Handler) http.Handler { return graph.WithLoaders(store, next) },

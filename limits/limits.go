@@ -22,6 +22,7 @@ type Config struct {
 	MaxFields        int           // fields in one operation, fragments expanded wherever spread
 	MaxSubscriptions int           // subscriptions open at once on one websocket
 	MaxStreams       int           // websockets and event streams open at once per client
+	MaxInFlight      int           // requests one client has in flight at once; more queue behind their own
 	MaxTokens        int           // lexer tokens in one document
 	MaxBodyBytes     int64         // request body size
 	Timeout          time.Duration // deadline of one request, down to the database
@@ -51,6 +52,7 @@ func Default() Config {
 		MaxFields:        5000,
 		MaxSubscriptions: 20,
 		MaxStreams:       20,
+		MaxInFlight:      4,
 		MaxTokens:        15000,
 		MaxBodyBytes:     1 << 20,
 		Timeout:          10 * time.Second,
@@ -72,7 +74,7 @@ func (l Config) WithDefaults() Config {
 	for _, f := range []struct{ v, def *int }{
 		{&l.MaxDepth, &d.MaxDepth}, {&l.MaxComplexity, &d.MaxComplexity}, {&l.MaxAliases, &d.MaxAliases},
 		{&l.MaxRootFields, &d.MaxRootFields}, {&l.MaxFields, &d.MaxFields}, {&l.MaxSubscriptions, &d.MaxSubscriptions},
-		{&l.MaxStreams, &d.MaxStreams}, {&l.MaxTokens, &d.MaxTokens}, {&l.MaxCachedQueryBytes, &d.MaxCachedQueryBytes},
+		{&l.MaxStreams, &d.MaxStreams}, {&l.MaxInFlight, &d.MaxInFlight}, {&l.MaxTokens, &d.MaxTokens}, {&l.MaxCachedQueryBytes, &d.MaxCachedQueryBytes},
 	} {
 		if *f.v <= 0 {
 			*f.v = *f.def
