@@ -89,6 +89,8 @@ func limitFlags(c *config) []limitFlag {
 		{"max-aliases", "MAX_ALIASES", &l.MaxAliases, "aliased fields per operation"},
 		{"max-root-fields", "MAX_ROOT_FIELDS", &l.MaxRootFields, "top-level fields per operation"},
 		{"max-streams", "MAX_STREAMS", &l.MaxStreams, "websockets and event streams a client IP may hold open at once"},
+		{"max-streams-total", "MAX_STREAMS_TOTAL", &l.MaxStreamsTotal, "websockets and event streams the whole server holds open at once"},
+		{"ws-init-timeout", "WS_INIT_TIMEOUT", &l.WebsocketInitTimeout, "how long a websocket may wait to send connection_init before it is closed (4408)"},
 		{"max-in-flight", "MAX_IN_FLIGHT", &l.MaxInFlight, "requests a client IP may have in flight at once; more wait behind their own, up to their deadline"},
 		{"max-subscriptions", "MAX_SUBSCRIPTIONS", &l.MaxSubscriptions, "subscriptions open at once on one websocket"},
 		{"max-fields", "MAX_FIELDS", &l.MaxFields, "fields per operation, fragments expanded wherever spread"},

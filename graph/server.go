@@ -54,12 +54,14 @@ func NewGraphQL(store *db.Store, opts Options) *handler.Server {
 	srv := handler.New(NewExecutableSchema(cfg))
 	// Subscriptions: graphql-transport-ws (and the older graphql-ws) over websocket, and
 	// server-sent events. A browser may open a websocket only from this server's own
-	// origin or a configured one, which stops cross-site websocket hijacking.
+	// origin or a configured one, which stops cross-site websocket hijacking; each
+	// websocket is guarded (websocket.go): an init timeout, and ids that stay the client's.
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: limits.KeepAliveInterval,
-		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{
-			OriginPatterns: originHosts(opts.WebsocketOrigins),
-		}},
+		Implementation: guardedWebsockets{initTimeout: lim.WebsocketInitTimeout,
+			WebsocketImplementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{
+				OriginPatterns: originHosts(opts.WebsocketOrigins),
+			}}},
 	})
 	srv.AddTransport(transport.SSE{KeepAlivePingInterval: limits.KeepAliveInterval})
 	srv.AddTransport(transport.Options{})

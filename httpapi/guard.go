@@ -24,9 +24,9 @@ import (
 // guardGraphQL checks a request to /graphql before gqlgen sees it: the method, the
 // content type (only application/json is accepted for POST, so a browser's "simple"
 // cross-site request — a form or text/plain — can never reach a mutation: CSRF), the body
-// size, and that GET carries no mutation. It also sets the request's deadline.
-func guardGraphQL(l limits.Config, next http.Handler) http.Handler {
-	open := &streams{max: l.MaxStreams, n: map[string]int{}}
+// size, and that GET carries no mutation. It also sets the request's deadline, and counts
+// the streams open.
+func guardGraphQL(l limits.Config, open *Streams, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var query, operationName string // of the request, as sent
 		ok := true
@@ -45,7 +45,7 @@ func guardGraphQL(l limits.Config, next http.Handler) http.Handler {
 			return
 		}
 		if isStream(r, query, operationName, l.MaxTokens) {
-			serveStream(w, r, open, next)
+			serveStream(w, r, l, open, next)
 			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), l.Timeout)
@@ -115,22 +115,36 @@ func checkGet(w http.ResponseWriter, r *http.Request, l limits.Config) (query, o
 }
 
 // serveStream serves a websocket, or a subscription over Server-Sent Events, which lives
-// as long as its client: no request deadline (each query on a websocket gets its own, in
-// limitSockets), and the server's read and write timeouts lifted for this connection. A
-// client holds a bounded number of them open.
-func serveStream(w http.ResponseWriter, r *http.Request, open *streams, next http.Handler) {
-	client := graph.Client(r.Context())
-	if !open.acquire(client) {
+// as long as its client, or until the server shuts down (Streams.Close): no request
+// deadline (each query on a websocket gets its own, in limitSockets), and the server's
+// read and write timeouts lifted for this connection. A client holds a bounded number of
+// them open, and the server too: a client over its own is refused with 429, like a rate
+// limit, since it is the client's doing; one refused because the server holds its most
+// gets 503, since it has done nothing wrong and another instance could serve it, which
+// 503 tells load balancers and clients to try.
+func serveStream(w http.ResponseWriter, r *http.Request, l limits.Config, open *Streams, next http.Handler) {
+	ctx, release, refused := open.acquire(r.Context(), graph.Client(r.Context()), l.MaxStreams, l.MaxStreamsTotal)
+	switch refused {
+	case clientFull:
 		w.Header().Set("Retry-After", limits.RetryAfter(limits.StreamRetryAfter))
 		apierr.WriteHTTP(w, http.StatusTooManyRequests, apierr.RateLimited,
-			fmt.Sprintf("this client has %d websockets and event streams open, the most it may; close one first", open.max))
+			fmt.Sprintf("this client has %d websockets and event streams open, the most it may; close one first", l.MaxStreams))
+		return
+	case serverFull:
+		w.Header().Set("Retry-After", limits.RetryAfter(limits.StreamRetryAfter))
+		apierr.WriteHTTP(w, http.StatusServiceUnavailable, apierr.Unavailable,
+			fmt.Sprintf("the server has %d websockets and event streams open, the most it holds; retry later", l.MaxStreamsTotal))
+		return
+	case shuttingDown:
+		w.Header().Set("Retry-After", limits.RetryAfter(limits.StreamRetryAfter))
+		apierr.WriteHTTP(w, http.StatusServiceUnavailable, apierr.Unavailable, "the server is shutting down; retry later")
 		return
 	}
-	defer open.release(client)
+	defer release()
 	rc := http.NewResponseController(w)
 	_ = rc.SetReadDeadline(time.Time{})
 	_ = rc.SetWriteDeadline(time.Time{})
-	next.ServeHTTP(w, r.WithContext(graph.WithStream(r.Context())))
+	next.ServeHTTP(w, r.WithContext(graph.WithStream(ctx)))
 }
 
 // graphqlRequest is the body of a POST to /graphql.

@@ -38,6 +38,10 @@ type Options struct {
 	// PublicURL is the server's address as its users reach it (https://timeline.example),
 	// for the links exports carry; when empty, each request's own scheme and host.
 	PublicURL string
+	// Streams, when set, are the handler's open websockets and event streams, for the
+	// server to end when it shuts down (Streams.Close); when nil, the handler keeps its
+	// own, which end only when their clients go.
+	Streams *Streams
 }
 
 // NewHandler returns the whole HTTP surface: /graphql, /playground, /schema.graphql,
@@ -85,6 +89,10 @@ func NewHandler(store *db.Store, opts Options) http.Handler {
 // graphqlChain is /graphql: the request budget, CORS, the HTTP checks and deadline, the
 // status GraphQL middleware may choose, the token, and per-request loaders, in that order.
 func graphqlChain(store *db.Store, gql http.Handler, requests *limits.Budget, lim limits.Config, opts Options) http.Handler {
+	streams := opts.Streams
+	if streams == nil {
+		streams = NewStreams()
+	}
 	mws := []middleware{
 		func(next http.Handler) http.Handler { return rateLimit(requests, lim.TrustProxy, next) },
 	}
@@ -98,7 +106,7 @@ func graphqlChain(store *db.Store, gql http.Handler, requests *limits.Budget, li
 	}
 	mws = append(mws,
 		checkOrigin(opts.CORSOrigins),
-		func(next http.Handler) http.Handler { return guardGraphQL(lim, next) },
+		func(next http.Handler) http.Handler { return guardGraphQL(lim, streams, next) },
 		newInFlight(lim.MaxInFlight).limit,
 		overridable,
 		func(next http.Handler) http.Handler { return authenticate(opts.Token, next) },

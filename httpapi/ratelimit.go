@@ -1,9 +1,11 @@
 package httpapi
 
 import (
+	"context"
 	"diplomacy-timeline/apierr"
 	"diplomacy-timeline/graph"
 	"diplomacy-timeline/limits"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -48,27 +50,89 @@ func rateLimit(all *limits.Budget, trustProxy bool, next http.Handler) http.Hand
 	})
 }
 
-// streams counts the websockets and event streams each client has open.
-type streams struct {
-	max int
-	mu  sync.Mutex
-	n   map[string]int
+// Streams are the websockets and event streams a handler holds open: it counts them, per
+// client and in all, and ends them when the server shuts down. http.Server.Shutdown waits
+// for every request to finish, and a stream finishes only when its client goes: without
+// Close, one open subscription held a shutdown for its whole grace and made it fail.
+type Streams struct {
+	mu       sync.Mutex
+	byClient map[string]int
+	total    int
+	closed   bool
+	open     sync.WaitGroup // a handler each
+	end      context.Context
+	cancel   context.CancelFunc
 }
 
-func (s *streams) acquire(client string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.n[client] >= s.max {
-		return false
-	}
-	s.n[client]++
-	return true
+// NewStreams returns an empty set of streams, for Options.Streams.
+func NewStreams() *Streams {
+	end, cancel := context.WithCancel(context.Background())
+	return &Streams{byClient: map[string]int{}, end: end, cancel: cancel}
 }
 
-func (s *streams) release(client string) {
+// Close ends every open stream at once — an event stream completes, a websocket closes
+// with 1001 Going Away — and refuses new ones, then waits until their handlers have
+// returned, or ctx is done. A websocket's handler returns once its client has answered
+// the close, or after the 5 s coder/websocket gives a client that does not.
+func (s *Streams) Close(ctx context.Context) error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.cancel()
+	done := make(chan struct{})
+	go func() {
+		s.open.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("streams still open: %w", ctx.Err())
+	}
+}
+
+// refusal is why a stream was not opened.
+type refusal int
+
+const (
+	admitted     refusal = iota
+	clientFull           // the client holds its most
+	serverFull           // the server holds its most
+	shuttingDown         // Close has been called
+)
+
+// acquire opens a stream for client unless it holds perClient or the server total, and
+// returns the stream's context, which ends on Close, and its release.
+func (s *Streams) acquire(ctx context.Context, client string, perClient, total int) (context.Context, func(), refusal) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.n[client]--; s.n[client] <= 0 {
-		delete(s.n, client)
+	switch {
+	case s.closed:
+		return nil, nil, shuttingDown
+	case s.byClient[client] >= perClient:
+		return nil, nil, clientFull
+	case s.total >= total:
+		return nil, nil, serverFull
 	}
+	s.byClient[client]++
+	s.total++
+	s.open.Add(1)
+	ctx, cancel := context.WithCancel(ctx)
+	stop := context.AfterFunc(s.end, cancel)
+	return ctx, func() {
+		stop()
+		cancel()
+		s.release(client)
+	}, admitted
+}
+
+func (s *Streams) release(client string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.byClient[client]--; s.byClient[client] <= 0 {
+		delete(s.byClient, client)
+	}
+	s.total--
+	s.open.Done()
 }

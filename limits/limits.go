@@ -22,10 +22,14 @@ type Config struct {
 	MaxFields        int           // fields in one operation, fragments expanded wherever spread
 	MaxSubscriptions int           // subscriptions open at once on one websocket
 	MaxStreams       int           // websockets and event streams open at once per client
+	MaxStreamsTotal  int           // websockets and event streams open at once on the whole server
 	MaxInFlight      int           // requests one client has in flight at once; more queue behind their own
 	MaxTokens        int           // lexer tokens in one document
 	MaxBodyBytes     int64         // request body size
 	Timeout          time.Duration // deadline of one request, down to the database
+	// WebsocketInitTimeout is how long a websocket may stay open without connection_init:
+	// one that never sends it would otherwise hold its slot, and its goroutines, forever.
+	WebsocketInitTimeout time.Duration
 
 	// The caches of the GraphQL server, bounded in bytes: a cache bounded in entries
 	// holds as many bytes as its clients send, and 1,000 documents of 1 MB are 1 GB.
@@ -52,6 +56,7 @@ func Default() Config {
 		MaxFields:        5000,
 		MaxSubscriptions: 20,
 		MaxStreams:       20,
+		MaxStreamsTotal:  10000,
 		MaxInFlight:      4,
 		MaxTokens:        15000,
 		MaxBodyBytes:     1 << 20,
@@ -64,6 +69,8 @@ func Default() Config {
 		QueryCacheBytes:     16 << 20,
 		APQCacheBytes:       4 << 20,
 		MaxCachedQueryBytes: 4 << 10,
+
+		WebsocketInitTimeout: 10 * time.Second,
 	}
 }
 
@@ -74,7 +81,8 @@ func (l Config) WithDefaults() Config {
 	for _, f := range []struct{ v, def *int }{
 		{&l.MaxDepth, &d.MaxDepth}, {&l.MaxComplexity, &d.MaxComplexity}, {&l.MaxAliases, &d.MaxAliases},
 		{&l.MaxRootFields, &d.MaxRootFields}, {&l.MaxFields, &d.MaxFields}, {&l.MaxSubscriptions, &d.MaxSubscriptions},
-		{&l.MaxStreams, &d.MaxStreams}, {&l.MaxInFlight, &d.MaxInFlight}, {&l.MaxTokens, &d.MaxTokens}, {&l.MaxCachedQueryBytes, &d.MaxCachedQueryBytes},
+		{&l.MaxStreams, &d.MaxStreams}, {&l.MaxStreamsTotal, &d.MaxStreamsTotal}, {&l.MaxInFlight, &d.MaxInFlight}, {&l.MaxTokens, &d.MaxTokens},
+		{&l.MaxCachedQueryBytes, &d.MaxCachedQueryBytes},
 	} {
 		if *f.v <= 0 {
 			*f.v = *f.def
@@ -90,6 +98,9 @@ func (l Config) WithDefaults() Config {
 	}
 	if l.Timeout <= 0 {
 		l.Timeout = d.Timeout
+	}
+	if l.WebsocketInitTimeout <= 0 {
+		l.WebsocketInitTimeout = d.WebsocketInitTimeout
 	}
 	return l
 }
@@ -164,7 +175,8 @@ const (
 // are what clients, proxies and probes are told to expect.
 const (
 	// StreamRetryAfter is the Retry-After of a websocket or event stream refused because
-	// its client holds MaxStreams open: long enough for the client to close one.
+	// its client holds MaxStreams open, or the server MaxStreamsTotal: long enough for
+	// the client to close one, or for others to go.
 	StreamRetryAfter = 10 * time.Second
 	// ExportRetryAfter is the Retry-After of an export refused because ExportsAtOnce are
 	// being built, or stopped at its deadline: exports are short, a turn comes soon.
