@@ -22,8 +22,8 @@ import (
 //
 //   - A connection that has not sent connection_init within the init timeout is closed with
 //     4408, as graphql-transport-ws says. gqlgen's own InitTimeout closes it with 1002
-//     Protocol Error instead, which graphql-ws clients take for a fatal error of their own
-//     and do not retry.
+//     Protocol Error instead, which the graphql-ws client takes for fatal and does not
+//     retry (isFatalInternalCloseCode), where it retries 4408.
 //   - A subscribe with the id of an operation still running on the connection closes it with
 //     4409 "Subscriber for <id> already exists". gqlgen keeps one cancel function per id: the
 //     second operation's replaced the first's, which then ran on with no way for the client
@@ -35,8 +35,9 @@ import (
 //     complete, which it would take for the end of the new operation of the same id — nor a
 //     complete after an error, which already ended the operation.
 //   - A connection closed because the server ends its context — only Streams.Close, on
-//     shutdown, does (package httpapi) — closes with 1001 Going Away, which tells clients to
-//     reconnect, rather than gqlgen's 1000 Normal Closure.
+//     shutdown, does (package httpapi) — closes with 1001 Going Away, RFC 6455's code for a
+//     server going down, rather than gqlgen's 1000 Normal Closure, which says the
+//     connection has done its work.
 
 // Close codes: RFC 6455's Going Away, and graphql-transport-ws's.
 const (

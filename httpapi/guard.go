@@ -118,10 +118,10 @@ func checkGet(w http.ResponseWriter, r *http.Request, l limits.Config) (query, o
 // as long as its client, or until the server shuts down (Streams.Close): no request
 // deadline (each query on a websocket gets its own, in limitSockets), and the server's
 // read and write timeouts lifted for this connection. A client holds a bounded number of
-// them open, and the server too: a client over its own is refused with 429, like a rate
-// limit, since it is the client's doing; one refused because the server holds its most
-// gets 503, since it has done nothing wrong and another instance could serve it, which
-// 503 tells load balancers and clients to try.
+// them open, and so does the server. A client over its own bound is refused with 429, as
+// by a rate limit: it is its own doing. One refused because the server is full gets 503:
+// it may hold none, and 503 tells it, and a load balancer, that the server is busy and
+// another replica, or a retry, may serve it.
 func serveStream(w http.ResponseWriter, r *http.Request, l limits.Config, open *Streams, next http.Handler) {
 	ctx, release, refused := open.acquire(r.Context(), graph.Client(r.Context()), l.MaxStreams, l.MaxStreamsTotal)
 	switch refused {
