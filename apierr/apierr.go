@@ -38,6 +38,10 @@ const (
 	SubscriptionLimit     = "SUBSCRIPTION_LIMIT_EXCEEDED"
 	ComplexityLimit       = "COMPLEXITY_LIMIT_EXCEEDED" // gqlgen's own code
 	IntrospectionDisabled = "INTROSPECTION_DISABLED"
+	FragmentLimit         = "FRAGMENT_LIMIT_EXCEEDED"
+	DirectiveLimit        = "DIRECTIVE_LIMIT_EXCEEDED"
+	ValueLimit            = "VALUE_LIMIT_EXCEEDED"
+	TooManyErrors         = "TOO_MANY_ERRORS" // follows the errors a response lists, when it had more
 )
 
 // fromModel maps application error codes to API codes: the one table where the domain

@@ -14,6 +14,7 @@ import (
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/formatter"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"diplomacy-timeline/db"
 	"diplomacy-timeline/limits"
@@ -51,7 +52,8 @@ func NewGraphQL(store *db.Store, opts Options) *handler.Server {
 	// The schema clients validate against and introspect: without gqlgen's directives.
 	cfg := Config{Resolvers: &Resolver{Store: store}, Schema: publicSchema()}
 	complexity(&cfg.Complexity)
-	srv := handler.New(NewExecutableSchema(cfg))
+	es := NewExecutableSchema(cfg)
+	srv := handler.New(es)
 	// Subscriptions: graphql-transport-ws (and the older graphql-ws) over websocket, and
 	// server-sent events. A browser may open a websocket only from this server's own
 	// origin or a configured one, which stops cross-site websocket hijacking; each
@@ -67,16 +69,21 @@ func NewGraphQL(store *db.Store, opts Options) *handler.Server {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(newQueryCache(lim.QueryCacheBytes, lim.MaxCachedQueryBytes))
+	queries := newQueryCache(lim.QueryCacheBytes, lim.MaxCachedQueryBytes)
+	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(lim.MaxTokens)
+	// gqlgen's own validation only runs on a document prevalidate validated, should the
+	// cache have dropped it since; it takes the same rules.
+	srv.SetValidationRulesFn(func() *rules.Rules { return validationRules(!opts.NoIntrospection) })
 	if opts.NoIntrospection {
 		srv.SetDisableSuggestion(true)
-		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 	} else {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: newAPQCache(lim.APQCacheBytes, lim.MaxCachedQueryBytes)})
-	srv.Use(shapeLimit{limits: lim, noIntrospection: opts.NoIntrospection})
+	srv.Use(prevalidate{shape: shapeLimit{limits: lim, noIntrospection: opts.NoIntrospection},
+		schema: es.Schema(), cache: queries, tokens: lim.MaxTokens, suggest: !opts.NoIntrospection})
+	srv.AroundResponses(answerErrors)
 	srv.AroundOperations(answerTimeouts)
 	srv.Use(&complexityLimit{max: lim.MaxComplexity})
 	srv.AroundOperations(requireTokenForMutations(opts.TokenSet))

@@ -169,6 +169,27 @@ const (
 	// NotifyBatch is how many entry IDs one PostgreSQL NOTIFY carries: a payload may
 	// hold at most 8000 bytes, which 500 IDs of up to 15 digits, with their commas, fit.
 	NotifyBatch = 500
+
+	// MaxFragments is the most fragment definitions one document holds: validation walks
+	// every fragment on its own as well as wherever it is spread.
+	MaxFragments = 100
+	// MaxDirectives is the most directives one document holds, each fragment's counted
+	// wherever it is spread, as its fields are (MaxFields); a valid field takes two or
+	// three at most, so this is room for a thousand of them.
+	MaxDirectives = 1000
+	// MaxValues is the most argument values one document holds, each item of a list and
+	// each field of an input object counted, and each fragment's wherever it is spread:
+	// more than a document within the token limit (MaxTokens) can write without
+	// spreading a fragment.
+	MaxValues = 20000
+	// MaxErrors is the most errors one response lists, the last one followed by a
+	// TOO_MANY_ERRORS error that says how many there were; validation stops collecting
+	// there too, so a document cannot make a server hold a list it will not send.
+	MaxErrors = 100
+	// MaxErrorMessage is the most bytes of one error's message; a longer one (a name the
+	// document made long, quoted back) is cut, so that MaxErrors of them stay far below
+	// the body limit.
+	MaxErrorMessage = 1024
 )
 
 // The fixed timings of the HTTP surface. Like the caps, they are not configurable: they
