@@ -34,7 +34,7 @@ import (
 var overlappingFieldsRule = core.Rule{
 	Name: rules.OverlappingFieldsCanBeMergedRule.Name,
 	RuleFunc: func(observers *core.Events, addError core.AddErrFunc) {
-		m := &merger{addError: addError, reported: map[[2]*ast.Field]bool{}}
+		m := &merger{addError: addError, reported: map[[2]*ast.Field]bool{}, levels: -1}
 		observers.OnOperation(func(w *core.Walker, op *ast.OperationDefinition) {
 			m.check(w, op.SelectionSet)
 		})
@@ -49,8 +49,12 @@ type merger struct {
 	addError  core.AddErrFunc
 	schema    *ast.Schema
 	fragments map[string]*ast.FragmentDefinition // nil: not indexed yet
-	cyclic    bool                               // some fragment spreads itself: merging would not end
 	reported  map[[2]*ast.Field]bool             // conflicts already reported, by the two fields
+	// levels is how deep below a definition the fields are merged, -1 without limit. A
+	// fragment that spreads itself below a field (which NoFragmentCycles refuses) nests
+	// without end; a document with such a cycle is merged as deep as one lap of every
+	// cycle from every definition goes, which finds every conflict of one lap.
+	levels int
 }
 
 // check checks a selection set at the top of an operation or a fragment definition, and
@@ -64,21 +68,43 @@ func (m *merger) check(w *core.Walker, set ast.SelectionSet) {
 				m.fragments[f.Name] = f
 			}
 		}
-		// NoFragmentCycles refuses a cycle; this rule has nothing to add about one.
-		m.cyclic = hasFragmentCycle(m.fragments)
-	}
-	if m.cyclic {
-		return
+		if hasFragmentCycle(m.fragments) {
+			deepest := 0
+			for _, def := range w.Document.Operations {
+				deepest = max(deepest, nesting(def.SelectionSet))
+			}
+			for _, def := range w.Document.Fragments {
+				deepest = max(deepest, nesting(def.SelectionSet))
+			}
+			m.levels = (len(m.fragments) + 1) * (deepest + 1)
+		}
 	}
 	for _, group := range m.collect(set) {
-		m.sameShape(group)
-		m.sameField(group)
+		m.sameShape(group, 0)
+		m.sameField(group, 0)
 	}
 }
 
+// nesting is how deep fields nest in a selection set, not entering fragment spreads.
+func nesting(set ast.SelectionSet) int {
+	n := 0
+	for _, sel := range set {
+		switch x := sel.(type) {
+		case *ast.Field:
+			n = max(n, 1+nesting(x.SelectionSet))
+		case *ast.InlineFragment:
+			n = max(n, nesting(x.SelectionSet))
+		}
+	}
+	return n
+}
+
+// deeper reports whether the fields below those at level may be merged.
+func (m *merger) deeper(level int) bool { return m.levels < 0 || level < m.levels }
+
 // sameShape reports the fields of a set of one response name that do not return values
 // of the shape of the first, then checks the fields their selections merge into.
-func (m *merger) sameShape(fields []*ast.Field) {
+func (m *merger) sameShape(fields []*ast.Field, level int) {
 	var first *ast.Field
 	for _, f := range fields {
 		if f.Definition == nil {
@@ -93,8 +119,11 @@ func (m *merger) sameShape(fields []*ast.Field) {
 				first.Definition.Type.String(), f.Definition.Type.String()))
 		}
 	}
+	if !m.deeper(level) {
+		return
+	}
 	for _, group := range m.collect(selections(fields)...) {
-		m.sameShape(group)
+		m.sameShape(group, level+1)
 	}
 }
 
@@ -103,7 +132,7 @@ func (m *merger) sameShape(fields []*ast.Field) {
 // first, then checks the fields each set's selections merge into. Fields of two different
 // object types never answer for the same object, so nothing below them has to agree but
 // shapes.
-func (m *merger) sameField(fields []*ast.Field) {
+func (m *merger) sameField(fields []*ast.Field, level int) {
 	var types []string // the object types of the parents, in order of appearance
 	for _, f := range fields {
 		if name, ok := objectParent(f); ok && !slices.Contains(types, name) {
@@ -111,7 +140,7 @@ func (m *merger) sameField(fields []*ast.Field) {
 		}
 	}
 	if len(types) == 0 {
-		m.sameFieldIn(fields)
+		m.sameFieldIn(fields, level)
 		return
 	}
 	for _, name := range types {
@@ -119,12 +148,12 @@ func (m *merger) sameField(fields []*ast.Field) {
 		m.sameFieldIn(slices.DeleteFunc(slices.Clone(fields), func(f *ast.Field) bool {
 			other, ok := objectParent(f)
 			return ok && other != name
-		}))
+		}), level)
 	}
 }
 
 // sameFieldIn is sameField over a set of fields whose parents may all be one object.
-func (m *merger) sameFieldIn(fields []*ast.Field) {
+func (m *merger) sameFieldIn(fields []*ast.Field, level int) {
 	first := fields[0]
 	for _, f := range fields[1:] {
 		switch {
@@ -134,8 +163,11 @@ func (m *merger) sameFieldIn(fields []*ast.Field) {
 			m.report(first, f, "they have differing arguments")
 		}
 	}
+	if !m.deeper(level) {
+		return
+	}
 	for _, group := range m.collect(selections(fields)...) {
-		m.sameField(group)
+		m.sameField(group, level+1)
 	}
 }
 
@@ -155,12 +187,14 @@ func (m *merger) report(first, f *ast.Field, why string) {
 }
 
 // collect gathers the fields of selection sets, through inline fragments and fragment
-// spreads, by response name, in the order of their first appearance. Fields whose parent
-// type is unknown are left out, as gqlparser's rule leaves them: another rule refuses
-// them.
+// spreads, by response name, in the order of their first appearance. A fragment spread
+// more than once among them is gathered once: its fields are the same fields, which
+// agree with themselves. Fields whose parent type is unknown are left out, as
+// gqlparser's rule leaves them: another rule refuses them.
 func (m *merger) collect(sets ...ast.SelectionSet) [][]*ast.Field {
 	var order []string
 	byName := map[string][]*ast.Field{}
+	spread := map[string]bool{}
 	var walk func(set ast.SelectionSet)
 	walk = func(set ast.SelectionSet) {
 		for _, sel := range set {
@@ -177,7 +211,8 @@ func (m *merger) collect(sets ...ast.SelectionSet) [][]*ast.Field {
 			case *ast.InlineFragment:
 				walk(x.SelectionSet)
 			case *ast.FragmentSpread:
-				if def := m.fragments[x.Name]; def != nil {
+				if def := m.fragments[x.Name]; def != nil && !spread[x.Name] {
+					spread[x.Name] = true
 					walk(def.SelectionSet)
 				}
 			}
