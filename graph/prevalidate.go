@@ -24,10 +24,10 @@ import (
 // shape limits and validates it before gqlgen would: gqlgen parses and validates first
 // and lets extensions look at an operation only afterwards, so a document of 4,900 copies
 // of one field cost seconds of validation before the field limit could refuse it. A
-// document it validates it adds to gqlgen's query cache, where gqlgen finds it, so a
-// request is parsed and validated once; a document already there was measured and
-// validated when it was added. It refuses with the document's first error and leaves the
-// others to answerErrors, as gqlgen's extensions can return only one.
+// document it validates it hands to gqlgen through validatedFirst, and adds to the query
+// cache, so a request is parsed and validated once; a document found in the cache was
+// measured and validated when it was added. It refuses with the document's first error
+// and leaves the others to answerErrors, as gqlgen's extensions can return only one.
 type prevalidate struct {
 	shape   shapeLimit
 	schema  *ast.Schema
@@ -70,6 +70,7 @@ func (p prevalidate) MutateOperationParameters(ctx context.Context, params *grap
 	// letter, so that thousands of long unknown names would cost seconds.
 	errs, total := validate(p.schema, doc, validationRules(false))
 	if total == 0 {
+		graphql.GetOperationContext(ctx).Stats.SetExtension(validatedKey, validated{query: params.Query, doc: doc})
 		p.cache.Add(ctx, params.Query, doc)
 		return nil
 	}
@@ -133,6 +134,32 @@ func messageBytes(errs gqlerror.List) int {
 		n += len(e.Message)
 	}
 	return n
+}
+
+// validatedKey is where prevalidate leaves, in the operation's stats, the document it
+// validated, for validatedFirst.
+const validatedKey = "diplomacy-timeline/validated"
+
+// validated is a query and its document, parsed and validated.
+type validated struct {
+	query string
+	doc   *ast.QueryDocument
+}
+
+// validatedFirst is gqlgen's query cache: it answers first with the document prevalidate
+// validated for this very operation, which a cache may not keep (a long query, say), then
+// from the cache. gqlgen then neither parses nor validates it again.
+type validatedFirst struct {
+	graphql.Cache[*ast.QueryDocument]
+}
+
+func (c validatedFirst) Get(ctx context.Context, query string) (*ast.QueryDocument, bool) {
+	if graphql.HasOperationContext(ctx) {
+		if v, ok := graphql.GetOperationContext(ctx).Stats.GetExtension(validatedKey).(validated); ok && v.query == query {
+			return v.doc, true
+		}
+	}
+	return c.Cache.Get(ctx, query)
 }
 
 // pendingErrorsKey is where prevalidate leaves, in the operation's stats, the errors that

@@ -70,7 +70,7 @@ func NewGraphQL(store *db.Store, opts Options) *handler.Server {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	queries := newQueryCache(lim.QueryCacheBytes, lim.MaxCachedQueryBytes)
-	srv.SetQueryCache(queries)
+	srv.SetQueryCache(validatedFirst{queries})
 	srv.SetParserTokenLimit(lim.MaxTokens)
 	// gqlgen's own validation only runs on a document prevalidate validated, should the
 	// cache have dropped it since; it takes the same rules.
