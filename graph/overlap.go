@@ -131,7 +131,9 @@ func (m *merger) sameShape(fields []*ast.Field, level int) {
 // the same object, the fields that are not the same field with the same arguments as the
 // first, then checks the fields each set's selections merge into. Fields of two different
 // object types never answer for the same object, so nothing below them has to agree but
-// shapes.
+// shapes. A field of an interface or a union is checked with the fields of each object
+// type beside it, and so is what it selects: in this schema nothing, as such fields
+// (Node's id, __typename) are leaves, so the check stays linear.
 func (m *merger) sameField(fields []*ast.Field, level int) {
 	var types []string // the object types of the parents, in order of appearance
 	for _, f := range fields {

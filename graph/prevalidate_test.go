@@ -100,6 +100,7 @@ func pvDocs() []pvDoc {
 	const (
 		answered   = ""
 		invalid    = "GRAPHQL_VALIDATION_FAILED"
+		unparsed   = "GRAPHQL_PARSE_FAILED"
 		fields     = "FIELD_LIMIT_EXCEEDED"
 		roots      = "ROOT_FIELD_LIMIT_EXCEEDED"
 		fragments  = "FRAGMENT_LIMIT_EXCEEDED"
@@ -133,6 +134,9 @@ func pvDocs() []pvDoc {
 		{name: "an unknown field of 300 KiB", query: `{ ` + longName + ` }`, code: invalid},
 		{name: "two conflicting fields of 300 KiB", query: `{ a: ` + longName + `a a: ` + longName + `b }`, code: invalid},
 		{name: "an unknown field of 1 MiB", query: `{ ` + strings.Repeat("y", 1<<20-100) + ` }`, code: invalid},
+		{name: "a block string of 500,000 lines", query: `{ __typename(x: """` + strings.Repeat("\n", 500000) + `""") }`, code: invalid},
+		{name: "a string of 100,000 escapes", query: `{ __typename(x: "` + strings.Repeat(`\u00e9`, 100000) + `") }`, code: invalid},
+		{name: "300,000 comments", query: strings.Repeat("#\n", 300000) + `{ __typename }`, code: unparsed}, // each a token
 	}
 }
 

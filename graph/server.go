@@ -72,8 +72,9 @@ func NewGraphQL(store *db.Store, opts Options) *handler.Server {
 	queries := newQueryCache(lim.QueryCacheBytes, lim.MaxCachedQueryBytes)
 	srv.SetQueryCache(validatedFirst{queries})
 	srv.SetParserTokenLimit(lim.MaxTokens)
-	// gqlgen's own validation only runs on a document prevalidate validated, should the
-	// cache have dropped it since; it takes the same rules.
+	// prevalidate parses and validates each document before gqlgen, and hands it every
+	// one it validated (validatedFirst), so gqlgen's own validation does not run; should
+	// it, it takes the same rules.
 	srv.SetValidationRulesFn(func() *rules.Rules { return validationRules(!opts.NoIntrospection) })
 	if opts.NoIntrospection {
 		srv.SetDisableSuggestion(true)

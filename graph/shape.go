@@ -27,9 +27,9 @@ func init() {
 }
 
 // shapeLimit refuses, before validation, a document with an operation nested too deeply,
-// with too many aliases or root fields, or a document with too many fragments, fields or
-// directives once its fragments are expanded, or whose fragments spread themselves
-// (prevalidate.go runs it). Validation walks every operation and every fragment
+// with too many aliases or root fields, or a document with too many fragments, or too
+// many fields, directives or argument values once its fragments are expanded, or whose
+// fragments spread themselves (prevalidate.go runs it). Validation walks every operation and every fragment
 // definition, expanding the fragments they spread, and execution and the complexity
 // limit walk the operation so; the counts are taken the same way, so that what a
 // document costs to validate is bounded before it is validated.
@@ -43,7 +43,7 @@ func (l shapeLimit) refuse(doc *ast.QueryDocument) *gqlerror.Error {
 	if n := len(doc.Fragments); n > limits.MaxFragments {
 		return limitErrorOf("document", apierr.FragmentLimit, "fragment", limits.MaxFragments, n)
 	}
-	m := measureDocument(doc)
+	m := documentShape(doc)
 	switch {
 	case m.cycle != nil:
 		err := gqlerror.ErrorPosf(m.cycle.Position, `Cannot spread fragment "%s" within itself.`, m.cycle.Name)
@@ -104,6 +104,7 @@ func answerTimeouts(ctx context.Context, next graphql.OperationHandler) graphql.
 	}
 }
 
+// limitError is the refusal of a limit by an operation.
 func limitError(code, what string, max, got int) *gqlerror.Error {
 	return limitErrorOf("operation", code, what, max, got)
 }
@@ -116,7 +117,7 @@ func limitErrorOf(of, code, what string, max, got int) *gqlerror.Error {
 	}
 }
 
-// docShape is what measureDocument found in a document.
+// docShape is what documentShape found in a document.
 type docShape struct {
 	depth, aliases, roots      int // the most of any operation
 	fields, directives, values int // of every operation and every fragment definition, expanded
@@ -124,12 +125,12 @@ type docShape struct {
 	cycle                      *ast.FragmentSpread // a spread of a fragment within itself
 }
 
-// measureDocument measures every operation of a document, and every fragment definition
+// documentShape measures every operation of a document, and every fragment definition
 // on its own, as validation walks them. Each fragment is measured once however often it
 // is spread, so a document whose fragments spread one another twice over, level after
 // level, costs time in its length, not in what it expands to; counts saturate instead of
 // overflowing.
-func measureDocument(doc *ast.QueryDocument) docShape {
+func documentShape(doc *ast.QueryDocument) docShape {
 	m := &measurer{fragments: doc.Fragments, memo: map[string]shape{}, visiting: map[string]bool{}}
 	var d docShape
 	add := func(s shape) {
