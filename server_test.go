@@ -67,6 +67,8 @@ func TestConfigEnvironmentIsStrict(t *testing.T) {
 		{"REQUEST_TIMEOUT", "10", false, nil},
 		{"REQUEST_TIMEOUT", "3s", true, func(c config) bool { return c.limits.Timeout.Seconds() == 3 }},
 		{"DB_MAX_CONNS", "many", false, nil},
+		{"MAX_FRAGMENTS", "7", true, func(c config) bool { return c.limits.MaxFragments == 7 }},
+		{"MAX_VALUES", "lots", false, nil},
 		{"QUERY_CACHE_BYTES", "16MiB", false, nil},
 		{"APQ_CACHE_BYTES", "1048576", true, func(c config) bool { return c.limits.APQCacheBytes == 1<<20 && c.limits.QueryCacheBytes == 16<<20 }},
 		{"MAX_CACHED_QUERY_BYTES", "-1", false, nil},

@@ -341,3 +341,20 @@ func BenchmarkHostileDocuments(b *testing.B) {
 		})
 	}
 }
+
+// TestDocumentCapsAreConfigurable: the fragment, directive and value caps are the server's
+// to set (--max-fragments, --max-directives, --max-values).
+func TestDocumentCapsAreConfigurable(t *testing.T) {
+	t.Parallel()
+	s := apitest.MustOpenServerWith(t, true, httpapi.Options{Limits: limits.Config{MaxFragments: 2, MaxDirectives: 1, MaxValues: 2}})
+	for _, c := range []struct{ code, query string }{
+		{"FRAGMENT_LIMIT_EXCEEDED", `{ ...A } fragment A on Query { ...B } fragment B on Query { ...C } fragment C on Query { __typename }`},
+		{"DIRECTIVE_LIMIT_EXCEEDED", `{ a: __typename @include(if: true) b: __typename @skip(if: false) }`},
+		{"VALUE_LIMIT_EXCEEDED", `{ sessions(first: 1, filter: {countries: ["KZ", "UZ"]}) { totalCount } }`},
+	} {
+		r := s.Do(t, "", c.query, nil)
+		if got := r.Code(t); got != c.code {
+			t.Errorf("%s: %s, want %s", c.query, got, c.code)
+		}
+	}
+}

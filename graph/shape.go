@@ -40,8 +40,8 @@ type shapeLimit struct {
 
 // refuse returns the error that refuses the document, or nil.
 func (l shapeLimit) refuse(doc *ast.QueryDocument) *gqlerror.Error {
-	if n := len(doc.Fragments); n > limits.MaxFragments {
-		return limitErrorOf("document", apierr.FragmentLimit, "fragment", limits.MaxFragments, n)
+	if n := len(doc.Fragments); n > l.limits.MaxFragments {
+		return limitErrorOf("document", apierr.FragmentLimit, "fragment", l.limits.MaxFragments, n)
 	}
 	m := documentShape(doc)
 	switch {
@@ -60,10 +60,10 @@ func (l shapeLimit) refuse(doc *ast.QueryDocument) *gqlerror.Error {
 		return limitError(apierr.AliasLimit, "alias", l.limits.MaxAliases, m.aliases)
 	case m.fields > l.limits.MaxFields:
 		return limitErrorOf("document", apierr.FieldLimit, "field", l.limits.MaxFields, m.fields)
-	case m.directives > limits.MaxDirectives:
-		return limitErrorOf("document", apierr.DirectiveLimit, "directive", limits.MaxDirectives, m.directives)
-	case m.values > limits.MaxValues:
-		return limitErrorOf("document", apierr.ValueLimit, "argument value", limits.MaxValues, m.values)
+	case m.directives > l.limits.MaxDirectives:
+		return limitErrorOf("document", apierr.DirectiveLimit, "directive", l.limits.MaxDirectives, m.directives)
+	case m.values > l.limits.MaxValues:
+		return limitErrorOf("document", apierr.ValueLimit, "argument value", l.limits.MaxValues, m.values)
 	}
 	return nil
 }

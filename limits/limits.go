@@ -15,18 +15,30 @@ import (
 // Config bounds what one request may cost. A zero shape limit means its default, a zero
 // rate means no rate limit.
 type Config struct {
-	MaxDepth         int           // deepest selection nesting (introspection not counted)
-	MaxComplexity    int           // cost budget, see graph/complexity.go
-	MaxAliases       int           // aliased fields in one operation
-	MaxRootFields    int           // top-level fields in one operation
-	MaxFields        int           // fields in one operation, fragments expanded wherever spread
-	MaxSubscriptions int           // subscriptions open at once on one websocket
-	MaxStreams       int           // websockets and event streams open at once per client
-	MaxStreamsTotal  int           // websockets and event streams open at once on the whole server
-	MaxInFlight      int           // requests one client has in flight at once; more queue behind their own
-	MaxTokens        int           // lexer tokens in one document
-	MaxBodyBytes     int64         // request body size
-	Timeout          time.Duration // deadline of one request, down to the database
+	MaxDepth         int // deepest selection nesting (introspection not counted)
+	MaxComplexity    int // cost budget, see graph/complexity.go
+	MaxAliases       int // aliased fields in one operation
+	MaxRootFields    int // top-level fields in one operation
+	MaxFields        int // fields in one operation, fragments expanded wherever spread
+	MaxSubscriptions int // subscriptions open at once on one websocket
+	MaxStreams       int // websockets and event streams open at once per client
+	MaxStreamsTotal  int // websockets and event streams open at once on the whole server
+	MaxInFlight      int // requests one client has in flight at once; more queue behind their own
+	// MaxFragments is the most fragment definitions one document holds: validation walks
+	// every fragment on its own as well as wherever it is spread.
+	MaxFragments int
+	// MaxDirectives is the most directives one document holds, each fragment's counted
+	// wherever it is spread, as its fields are (MaxFields); a valid field takes two or
+	// three at most, so the default is room for a thousand of them.
+	MaxDirectives int
+	// MaxValues is the most argument values one document holds, each item of a list and
+	// each field of an input object counted, and each fragment's wherever it is spread:
+	// by default more than a document within the token limit (MaxTokens) can write
+	// without spreading a fragment.
+	MaxValues    int
+	MaxTokens    int           // lexer tokens in one document
+	MaxBodyBytes int64         // request body size
+	Timeout      time.Duration // deadline of one request, down to the database
 	// WebsocketInitTimeout is how long a websocket may stay open without connection_init:
 	// one that never sends it would otherwise hold its slot, and its goroutines, forever.
 	WebsocketInitTimeout time.Duration
@@ -58,6 +70,9 @@ func Default() Config {
 		MaxStreams:       20,
 		MaxStreamsTotal:  10000,
 		MaxInFlight:      4,
+		MaxFragments:     100,
+		MaxDirectives:    1000,
+		MaxValues:        20000,
 		MaxTokens:        15000,
 		MaxBodyBytes:     1 << 20,
 		Timeout:          10 * time.Second,
@@ -81,7 +96,8 @@ func (l Config) WithDefaults() Config {
 	for _, f := range []struct{ v, def *int }{
 		{&l.MaxDepth, &d.MaxDepth}, {&l.MaxComplexity, &d.MaxComplexity}, {&l.MaxAliases, &d.MaxAliases},
 		{&l.MaxRootFields, &d.MaxRootFields}, {&l.MaxFields, &d.MaxFields}, {&l.MaxSubscriptions, &d.MaxSubscriptions},
-		{&l.MaxStreams, &d.MaxStreams}, {&l.MaxStreamsTotal, &d.MaxStreamsTotal}, {&l.MaxInFlight, &d.MaxInFlight}, {&l.MaxTokens, &d.MaxTokens},
+		{&l.MaxStreams, &d.MaxStreams}, {&l.MaxStreamsTotal, &d.MaxStreamsTotal}, {&l.MaxInFlight, &d.MaxInFlight},
+		{&l.MaxFragments, &d.MaxFragments}, {&l.MaxDirectives, &d.MaxDirectives}, {&l.MaxValues, &d.MaxValues}, {&l.MaxTokens, &d.MaxTokens},
 		{&l.MaxCachedQueryBytes, &d.MaxCachedQueryBytes},
 	} {
 		if *f.v <= 0 {
@@ -170,18 +186,6 @@ const (
 	// hold at most 8000 bytes, which 500 IDs of up to 15 digits, with their commas, fit.
 	NotifyBatch = 500
 
-	// MaxFragments is the most fragment definitions one document holds: validation walks
-	// every fragment on its own as well as wherever it is spread.
-	MaxFragments = 100
-	// MaxDirectives is the most directives one document holds, each fragment's counted
-	// wherever it is spread, as its fields are (MaxFields); a valid field takes two or
-	// three at most, so this is room for a thousand of them.
-	MaxDirectives = 1000
-	// MaxValues is the most argument values one document holds, each item of a list and
-	// each field of an input object counted, and each fragment's wherever it is spread:
-	// more than a document within the token limit (MaxTokens) can write without
-	// spreading a fragment.
-	MaxValues = 20000
 	// MaxErrors is the most errors one response lists, the last one followed by a
 	// TOO_MANY_ERRORS error that says how many there were; validation stops collecting
 	// there too, so a document cannot make a server hold a list it will not send.
