@@ -44,6 +44,7 @@ const (
 	closeGoingAway        = 1001
 	closeInitTimeout      = 4408
 	closeSubscriberExists = 4409
+	closeTooManyInits     = 4429
 )
 
 // maxCloseReason is the longest reason a close frame carries (125 bytes of control frame
@@ -53,6 +54,7 @@ const maxCloseReason = 123
 
 var (
 	errInitTimeout      = errors.New("websocket: no connection_init within the init timeout")
+	errTooManyInits     = errors.New("websocket: a second connection_init")
 	errSubscriberExists = errors.New("websocket: subscribe with the id of a running operation")
 )
 
@@ -143,6 +145,12 @@ func (c *guardedConn) fromClient(raw []byte) ([]byte, error) {
 	case "connection_init":
 		if c.timedOut {
 			return nil, errInitTimeout
+		}
+		if c.initDone && c.subscribe == "subscribe" {
+			// graphql-transport-ws: a second connection_init closes with 4429 (gqlgen's 1002
+			// would tell the client the protocol failed, and not to retry).
+			_ = c.WebsocketConn.WriteClose(closeTooManyInits, "Too many initialisation requests")
+			return nil, errTooManyInits
 		}
 		c.initDone = true
 		c.initTimer.Stop()

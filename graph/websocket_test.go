@@ -200,3 +200,15 @@ func TestWebsocketDuplicateID(t *testing.T) {
 		}
 	})
 }
+
+// TestWebsocketSecondInit: graphql-transport-ws closes a connection that sends
+// connection_init twice with 4429 "Too many initialisation requests".
+func TestWebsocketSecondInit(t *testing.T) {
+	t.Parallel()
+	s := apitest.MustOpenServer(t, true)
+	sock := openSocket(t, s.URL, "graphql-transport-ws")
+	sock.send(map[string]any{"type": "connection_init"})
+	if code := sock.closeCode(5 * time.Second); code != 4429 {
+		t.Fatalf("a second connection_init: close code %d, want 4429", code)
+	}
+}
