@@ -127,7 +127,7 @@ func TestCachesBoundedInBytes(t *testing.T) {
 	before, heapBefore := cacheBytes(t, s), heapAfterGC()
 	n := 300 // 300 MB through the handler: the old 1,000-entry caches grew by all of it
 	if testing.Short() {
-		n = 100
+		n = 20 // CI's race run; the bound is checked at full scale without -short
 	}
 	flood(t, s, n, megabyte)
 	heapAfter, after := heapAfterGC(), cacheBytes(t, s)
@@ -156,7 +156,7 @@ func TestCachesBoundedInBytes(t *testing.T) {
 }
 
 // TestCachesEvictByBytes lets documents of 1 MB be cached and checks that the caches
-// then evict by bytes: of 64 registrations of 1 MB, an 8 MiB cache keeps the last few
+// then evict by bytes: of 24 registrations of 1 MB, an 8 MiB cache keeps the last few
 // and has evicted the first.
 func TestCachesEvictByBytes(t *testing.T) {
 	const bound = 8 << 20
@@ -164,7 +164,7 @@ func TestCachesEvictByBytes(t *testing.T) {
 		QueryCacheBytes: bound, APQCacheBytes: bound, MaxCachedQueryBytes: 2 * megabyte,
 	}})
 	before := cacheBytes(t, s)
-	const n = 64
+	const n = 24 // three times the bound
 	flood(t, s, n, megabyte)
 	after := cacheBytes(t, s)
 	for _, name := range []string{"query", "apq"} {
