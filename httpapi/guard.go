@@ -85,7 +85,7 @@ func checkPost(w http.ResponseWriter, r *http.Request, l limits.Config) (query, 
 		return "", "", false
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	return deref(req.Query), deref(req.OperationName), true
+	return req.Query, req.OperationName, true
 }
 
 // checkGet checks a GET: a query string that parses, variables and extensions that are
@@ -149,8 +149,8 @@ func serveStream(w http.ResponseWriter, r *http.Request, l limits.Config, open *
 
 // graphqlRequest is the body of a POST to /graphql.
 type graphqlRequest struct {
-	Query         *string        `json:"query"`
-	OperationName *string        `json:"operationName"`
+	Query         string         `json:"query"`
+	OperationName string         `json:"operationName"`
 	Variables     map[string]any `json:"variables"`
 	Extensions    map[string]any `json:"extensions"`
 }
@@ -223,12 +223,4 @@ func hasOperation(query, operationName string, kind ast.Operation, maxTokens int
 		}
 	}
 	return false
-}
-
-// deref returns *s, or "" for nil.
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
