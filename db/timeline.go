@@ -234,10 +234,3 @@ func (s *Store) TimelineEntryIfMatches(ctx context.Context, id int64, f *model.T
 	}
 	return nil, nil
 }
-
-// CheckTimelineFilter validates a filter without running it, so a subscription can refuse
-// a bad one at once.
-func CheckTimelineFilter(f *model.TimelineFilter) error {
-	_, err := f.Normalized()
-	return err
-}

@@ -7,13 +7,13 @@ package graph
 
 import (
 	"context"
-	"diplomacy-timeline/db"
 	"diplomacy-timeline/model"
 )
 
 // TimelineEntryAdded is the resolver for the timelineEntryAdded field.
 func (r *subscriptionResolver) TimelineEntryAdded(ctx context.Context, filter *model.TimelineFilter) (<-chan *model.TimelineEntry, error) {
-	if err := db.CheckTimelineFilter(filter); err != nil {
+	// A bad filter is refused at once, not at the first event.
+	if _, err := filter.Normalized(); err != nil {
 		return nil, err
 	}
 	added := r.Store.SubscribeEntries(ctx)
